@@ -39,7 +39,7 @@ pub mod window;
 pub mod decode;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use error::{Error, Result};
 pub use image::{Colormap, FrequencyScale, ImageConfig, ImageStream, RgbaImage};

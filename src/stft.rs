@@ -484,7 +484,7 @@ mod tests {
 
     #[test]
     fn push_after_finish_is_an_error_and_reset_recovers() {
-        let mut stft = Stft::new(StftConfig::default()).unwrap();
+        let mut stft = Stft::<f32>::new(StftConfig::default()).unwrap();
         stft.push(&[0.1; 1000], |_| {}).unwrap();
         stft.finish(|_| {}).unwrap();
         assert!(matches!(

@@ -1,1 +1,303 @@
+//! JavaScript bindings: the only module that knows about wasm-bindgen and js-sys.
+//!
+//! Conventions: options are plain JS objects with camelCase librosa names (parsed by
+//! [`crate::options`], which produces the error messages); every fallible export returns
+//! `Result<_, JsError>`, so a bad argument throws a JS `Error` and the instance stays usable;
+//! numeric results are returned as typed arrays (one copy out of wasm memory); sample blocks
+//! come in as `Float32Array` views copied once into wasm memory by wasm-bindgen.
 
+use crate::error::Error;
+use crate::image::{Colormap, FrequencyScale, ImageConfig, ImageStream};
+use crate::options::{self, OptionMap, OptionValue};
+use crate::spectrogram::{self as core_spectrogram, SpectrogramConfig, SpectrogramStream};
+use js_sys::{Array, Float32Array, Float64Array, Object, Reflect, Uint8ClampedArray};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(start)]
+fn start() {
+    // Turn a Rust panic (a bug: bad input never panics) into a readable console error.
+    console_error_panic_hook::set_once();
+}
+
+fn js_error(e: Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// Converts a JS options object into an option map. `undefined` and `null` mean "no
+/// options"; `undefined` property values are skipped.
+fn option_map(options: &JsValue) -> Result<OptionMap, JsError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(Vec::new());
+    }
+    if !options.is_object() || Array::is_array(options) {
+        return Err(JsError::new(
+            "invalid options: expected a plain object such as { nFft: 512 }",
+        ));
+    }
+    let mut map = Vec::new();
+    for entry in Object::entries(options.unchecked_ref::<Object>()).iter() {
+        let pair: Array = entry.unchecked_into();
+        let name = pair.get(0).as_string().unwrap_or_default();
+        let value = pair.get(1);
+        let value = if value.is_undefined() {
+            continue;
+        } else if value.is_null() {
+            OptionValue::Null
+        } else if let Some(b) = value.as_bool() {
+            OptionValue::Bool(b)
+        } else if let Some(x) = value.as_f64() {
+            OptionValue::Number(x)
+        } else if let Some(s) = value.as_string() {
+            OptionValue::Str(s)
+        } else {
+            return Err(JsError::new(&format!(
+                "invalid option `{name}`: must be a number, boolean, string or null"
+            )));
+        };
+        map.push((name, value));
+    }
+    Ok(map)
+}
+
+/// Splits an option map into the names `first` knows and the rest.
+fn split_options(map: OptionMap, first: &[&str]) -> (OptionMap, OptionMap) {
+    map.into_iter()
+        .partition(|(name, _)| first.contains(&name.as_str()))
+}
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    // Setting a property on a plain object we created cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+fn options_object(map: &OptionMap) -> Object {
+    let obj = Object::new();
+    for (name, value) in map {
+        let v = match value {
+            OptionValue::Null => JsValue::NULL,
+            OptionValue::Bool(b) => JsValue::from_bool(*b),
+            OptionValue::Number(x) => JsValue::from_f64(*x),
+            OptionValue::Str(s) => JsValue::from_str(s),
+        };
+        set(&obj, name, &v);
+    }
+    obj
+}
+
+fn frames_object(config: &SpectrogramConfig, first_frame: usize, data: &[f32]) -> Object {
+    let bins = config.bins();
+    let obj = Object::new();
+    set(
+        &obj,
+        "frames",
+        &JsValue::from_f64((data.len() / bins) as f64),
+    );
+    set(&obj, "bins", &JsValue::from_f64(bins as f64));
+    set(&obj, "firstFrame", &JsValue::from_f64(first_frame as f64));
+    set(&obj, "hopSeconds", &JsValue::from_f64(config.hop_seconds()));
+    set(&obj, "data", &Float32Array::from(data).into());
+    obj
+}
+
+/// The crate version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_string()
+}
+
+/// Whole-signal spectrogram. Returns `{ frames, bins, hopSeconds, frequencies, data,
+/// options }` with `data` a frames x bins row-major `Float32Array`.
+#[wasm_bindgen]
+pub fn spectrogram(
+    samples: &[f32],
+    #[wasm_bindgen(js_name = sampleRate)] sample_rate: f64,
+    options: JsValue,
+) -> Result<JsValue, JsError> {
+    let map = option_map(&options)?;
+    let config = options::spectrogram_config(sample_rate, &map).map_err(js_error)?;
+    let result = core_spectrogram::spectrogram(samples, &config).map_err(js_error)?;
+    let obj = frames_object(&config, 0, &result.data);
+    let frequencies = config.frequencies().map_err(js_error)?;
+    set(
+        &obj,
+        "frequencies",
+        &Float64Array::from(&frequencies[..]).into(),
+    );
+    set(
+        &obj,
+        "options",
+        &options_object(&options::spectrogram_options(&config)).into(),
+    );
+    Ok(obj.into())
+}
+
+/// A streaming spectrogram. `push(block)` returns the frames this block completed as
+/// `{ frames, bins, firstFrame, hopSeconds, data }`; `finish()` returns the last ones.
+/// `top_db` is not applied while streaming (it needs the whole signal's maximum).
+#[wasm_bindgen(js_name = SpectrogramStream)]
+pub struct JsSpectrogramStream {
+    stream: SpectrogramStream,
+    out: Vec<f32>,
+}
+
+#[wasm_bindgen(js_class = SpectrogramStream)]
+impl JsSpectrogramStream {
+    /// Creates a stream for audio at `sampleRate` Hz with the given options.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = sampleRate)] sample_rate: f64,
+        options: JsValue,
+    ) -> Result<JsSpectrogramStream, JsError> {
+        let map = option_map(&options)?;
+        let config = options::spectrogram_config(sample_rate, &map).map_err(js_error)?;
+        Ok(JsSpectrogramStream {
+            stream: SpectrogramStream::new(config).map_err(js_error)?,
+            out: Vec::new(),
+        })
+    }
+
+    /// Pushes a block of any length; returns the frames it completed.
+    pub fn push(&mut self, block: &[f32]) -> Result<JsValue, JsError> {
+        let first = self.stream.frames_emitted();
+        self.out.clear();
+        self.stream.push(block, &mut self.out).map_err(js_error)?;
+        Ok(frames_object(self.stream.config(), first, &self.out).into())
+    }
+
+    /// Ends the stream; returns the last frames.
+    pub fn finish(&mut self) -> Result<JsValue, JsError> {
+        let first = self.stream.frames_emitted();
+        self.out.clear();
+        self.stream.finish(&mut self.out).map_err(js_error)?;
+        Ok(frames_object(self.stream.config(), first, &self.out).into())
+    }
+
+    /// Starts a new signal with the same options.
+    pub fn reset(&mut self) {
+        self.stream.reset();
+    }
+
+    /// Frequency of each bin in Hz (empty for MFCC).
+    #[wasm_bindgen(getter)]
+    pub fn frequencies(&self) -> Result<Float64Array, JsError> {
+        let f = self.stream.config().frequencies().map_err(js_error)?;
+        Ok(Float64Array::from(&f[..]))
+    }
+
+    /// The options in effect.
+    #[wasm_bindgen(getter)]
+    pub fn options(&self) -> JsValue {
+        options_object(&options::spectrogram_options(self.stream.config())).into()
+    }
+}
+
+/// Image option names (the rest are STFT options).
+const IMAGE_OPTIONS: &[&str] = &[
+    "colormap",
+    "gainDb",
+    "rangeDb",
+    "frequencyScale",
+    "height",
+    "fMin",
+    "fMax",
+];
+
+fn image_config(map: &OptionMap) -> Result<ImageConfig, Error> {
+    let mut config = ImageConfig::default();
+    for (name, value) in map {
+        let bad = |expected: &str| Error::invalid(name, format!("must be {expected}; got {value}"));
+        match (name.as_str(), value) {
+            ("colormap", OptionValue::Str(s)) => config.colormap = Colormap::parse(s)?,
+            ("frequencyScale", OptionValue::Str(s)) => {
+                config.frequency_scale = FrequencyScale::parse(s)?
+            }
+            ("gainDb", OptionValue::Number(x)) => config.gain_db = *x as f32,
+            ("rangeDb", OptionValue::Number(x)) => config.range_db = *x as f32,
+            ("height", OptionValue::Number(x)) if x.fract() == 0.0 && *x >= 1.0 => {
+                config.height = (*x).min(1e9) as usize
+            }
+            ("height", _) => return Err(bad("an integer in 1..=4096")),
+            ("fMin", OptionValue::Number(x)) => config.f_min_hz = *x,
+            ("fMax", OptionValue::Number(x)) => config.f_max_hz = Some(*x),
+            ("fMax", OptionValue::Null) => config.f_max_hz = None,
+            ("colormap", _) => return Err(bad("\"viridis\", \"magma\" or \"gray\"")),
+            ("frequencyScale", _) => return Err(bad("\"linear\", \"log\" or \"mel\"")),
+            _ => return Err(bad("a number")),
+        }
+    }
+    Ok(config)
+}
+
+/// A colour-mapped spectrogram image of the whole signal:
+/// `{ width, height, rgba: Uint8ClampedArray }`, ready for `new ImageData(rgba, width)`.
+/// Options: the STFT options of `spectrogram` (`nFft`, `hopLength`, `winLength`, `window`,
+/// `center`, `padMode`, `preset`) plus `colormap` ("viridis" | "magma" | "gray"), `gainDb`
+/// (20), `rangeDb` (80), `frequencyScale` ("linear" | "log" | "mel"), `height` (256),
+/// `fMin`, `fMax` (Hz).
+#[wasm_bindgen(js_name = spectrogramImage)]
+pub fn spectrogram_image(
+    samples: &[f32],
+    #[wasm_bindgen(js_name = sampleRate)] sample_rate: f64,
+    options: JsValue,
+) -> Result<JsValue, JsError> {
+    let (image_map, stft_map) = split_options(option_map(&options)?, IMAGE_OPTIONS);
+    let config = options::spectrogram_config(sample_rate, &stft_map).map_err(js_error)?;
+    let image = image_config(&image_map).map_err(js_error)?;
+    let img = crate::image::render_spectrogram(samples, sample_rate, &config.stft, &image)
+        .map_err(js_error)?;
+    let obj = Object::new();
+    set(&obj, "width", &JsValue::from_f64(img.width as f64));
+    set(&obj, "height", &JsValue::from_f64(img.height as f64));
+    set(&obj, "rgba", &Uint8ClampedArray::from(&img.rgba[..]).into());
+    Ok(obj.into())
+}
+
+/// Streaming image renderer: `push(block)` returns `{ width, height, rgba }` for the columns
+/// (frames) completed by the block.
+#[wasm_bindgen(js_name = SpectrogramImageStream)]
+pub struct JsImageStream {
+    stream: ImageStream,
+    out: Vec<u8>,
+}
+
+#[wasm_bindgen(js_class = SpectrogramImageStream)]
+impl JsImageStream {
+    /// Creates a renderer; options as for `spectrogramImage`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = sampleRate)] sample_rate: f64,
+        options: JsValue,
+    ) -> Result<JsImageStream, JsError> {
+        let (image_map, stft_map) = split_options(option_map(&options)?, IMAGE_OPTIONS);
+        let config = options::spectrogram_config(sample_rate, &stft_map).map_err(js_error)?;
+        let image = image_config(&image_map).map_err(js_error)?;
+        Ok(JsImageStream {
+            stream: ImageStream::new(sample_rate, &config.stft, &image).map_err(js_error)?,
+            out: Vec::new(),
+        })
+    }
+
+    fn columns(&self, width: usize) -> JsValue {
+        let obj = Object::new();
+        set(&obj, "width", &JsValue::from_f64(width as f64));
+        set(
+            &obj,
+            "height",
+            &JsValue::from_f64(self.stream.height() as f64),
+        );
+        set(&obj, "rgba", &Uint8ClampedArray::from(&self.out[..]).into());
+        obj.into()
+    }
+
+    /// Pushes a block; returns the image columns it completed.
+    pub fn push(&mut self, block: &[f32]) -> Result<JsValue, JsError> {
+        let n = self.stream.push(block, &mut self.out).map_err(js_error)?;
+        Ok(self.columns(n))
+    }
+
+    /// Ends the stream; returns the last columns.
+    pub fn finish(&mut self) -> Result<JsValue, JsError> {
+        let n = self.stream.finish(&mut self.out).map_err(js_error)?;
+        Ok(self.columns(n))
+    }
+}

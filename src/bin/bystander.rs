@@ -1,1 +1,265 @@
+//! `bystander`: the command-line tool over the same core as the wasm package.
+//!
+//! Exit codes: 0 success, 1 an input could not be processed (the other inputs still are),
+//! 2 usage error.
+
+#[cfg(target_arch = "wasm32")]
 fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::run()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use bystander::decode::AudioReader;
+    use bystander::options::{spectrogram_config, OptionMap, OptionValue};
+    use bystander::resample::Resampler;
+    use bystander::{image, npy, spectrogram, Colormap, FrequencyScale, ImageConfig};
+    use clap::{Parser, Subcommand, ValueEnum};
+    use std::path::{Path, PathBuf};
+    use std::process::ExitCode;
+
+    /// Client-side speech analysis: librosa-exact spectrograms (and, as they land, voice
+    /// activity and foreground/background speech). Audio files are decoded with symphonia
+    /// (WAV, FLAC, MP3, Ogg/Vorbis), averaged to mono and resampled with rubato.
+    #[derive(Parser, Debug)]
+    #[command(name = "bystander", version, about, long_about = None)]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand, Debug)]
+    enum Command {
+        /// Compute a spectrogram; write it as a float32 frames x bins .npy and/or a PNG.
+        Spectrogram(SpectrogramArgs),
+    }
+
+    #[derive(Clone, Copy, Debug, ValueEnum)]
+    enum PresetArg {
+        /// librosa.feature.melspectrogram(n_fft=512, hop_length=160, n_mels=64, power=2,
+        /// center=True, pad_mode='constant', htk=False, norm='slaney')
+        Librosa,
+        /// Kaldi fbank as kaldi-native-fbank (dither 0): 25/10 ms, povey, 80 bins, log
+        Kaldi,
+        /// torchaudio MelSpectrogram(n_fft=400, hop_length=160, n_mels=80, reflect, htk)
+        Torchaudio,
+    }
+
+    #[derive(Clone, Copy, Debug, ValueEnum)]
+    enum OutputArg {
+        /// n_fft/2+1 linear-frequency bins
+        Linear,
+        /// mel bands
+        Mel,
+        /// MFCCs of the dB mel bands
+        Mfcc,
+    }
+
+    #[derive(clap::Args, Debug)]
+    struct SpectrogramArgs {
+        /// Input audio file (WAV, FLAC, MP3, Ogg/Vorbis).
+        file: PathBuf,
+        /// Preset (defaults of every other option).
+        #[arg(long, value_enum, default_value = "librosa")]
+        preset: PresetArg,
+        /// Rows: linear bins, mel bands or MFCCs [preset: mel].
+        #[arg(long, value_enum)]
+        output: Option<OutputArg>,
+        /// FFT length in samples [preset].
+        #[arg(long)]
+        n_fft: Option<u32>,
+        /// Hop length in samples [preset].
+        #[arg(long)]
+        hop: Option<u32>,
+        /// Window length in samples [n_fft].
+        #[arg(long)]
+        win_length: Option<u32>,
+        /// Number of mel bands [preset].
+        #[arg(long)]
+        mels: Option<u32>,
+        /// Convert to dB: power_to_db(ref=1.0, amin=1e-10, top_db=80).
+        #[arg(long)]
+        db: bool,
+        /// Analysis sample rate in Hz; the file is resampled to it. 0 keeps the file's rate.
+        #[arg(long, default_value_t = 16000)]
+        sample_rate: u32,
+        /// Write the values as a float32 (frames, bins) NumPy .npy file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write a colour-mapped image (time left to right, frequency bottom to top).
+        #[arg(long)]
+        png: Option<PathBuf>,
+        /// Colour map of the PNG: viridis, magma or gray.
+        #[arg(long, default_value = "viridis")]
+        colormap: String,
+        /// Frequency axis of the PNG: linear, log or mel.
+        #[arg(long, default_value = "linear")]
+        frequency_scale: String,
+        /// PNG height in pixels.
+        #[arg(long, default_value_t = 256)]
+        height: u32,
+    }
+
+    pub fn run() -> ExitCode {
+        let cli = match Cli::try_parse() {
+            Ok(cli) => cli,
+            Err(e) => {
+                let code = if e.use_stderr() { 2 } else { 0 };
+                let _ = e.print();
+                return ExitCode::from(code);
+            }
+        };
+        let result = match cli.command {
+            Command::Spectrogram(args) => run_spectrogram(&args),
+        };
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(Failure::Usage(msg)) => {
+                eprintln!("bystander: {msg}");
+                ExitCode::from(2)
+            }
+            Err(Failure::Input(msg)) => {
+                eprintln!("bystander: {msg}");
+                ExitCode::from(1)
+            }
+        }
+    }
+
+    enum Failure {
+        Usage(String),
+        Input(String),
+    }
+
+    /// Decodes `path`, averages it to mono and resamples it to `rate` (0 = keep).
+    fn load(path: &Path, rate: u32) -> Result<(Vec<f32>, u32), Failure> {
+        let fail = |e: bystander::Error| Failure::Input(format!("{}: {e}", path.display()));
+        let mut reader = AudioReader::open(path).map_err(fail)?;
+        let target = if rate == 0 {
+            reader.sample_rate()
+        } else {
+            rate
+        };
+        let mut resampler =
+            Resampler::new(reader.sample_rate() as f64, target as f64).map_err(fail)?;
+        let (mut block, mut out) = (Vec::new(), Vec::new());
+        loop {
+            block.clear();
+            let more = reader.next_block(&mut block).map_err(fail)?;
+            resampler.push(&block, &mut out).map_err(fail)?;
+            if !more {
+                break;
+            }
+        }
+        resampler.finish(&mut out).map_err(fail)?;
+        if out.is_empty() {
+            return Err(Failure::Input(format!(
+                "{}: no audio samples in the file",
+                path.display()
+            )));
+        }
+        Ok((out, target))
+    }
+
+    fn run_spectrogram(args: &SpectrogramArgs) -> Result<(), Failure> {
+        if args.out.is_none() && args.png.is_none() {
+            return Err(Failure::Usage(
+                "spectrogram: give --out OUT.npy and/or --png OUT.png".into(),
+            ));
+        }
+        let mut options: OptionMap = vec![(
+            "preset".into(),
+            OptionValue::Str(
+                match args.preset {
+                    PresetArg::Librosa => "librosa",
+                    PresetArg::Kaldi => "kaldi",
+                    PresetArg::Torchaudio => "torchaudio",
+                }
+                .into(),
+            ),
+        )];
+        let mut number = |name: &str, v: Option<u32>| {
+            if let Some(v) = v {
+                options.push((name.into(), OptionValue::Number(v as f64)));
+            }
+        };
+        number("nFft", args.n_fft);
+        number("hopLength", args.hop);
+        number("winLength", args.win_length);
+        number("nMels", args.mels);
+        if let Some(o) = args.output {
+            let name = match o {
+                OutputArg::Linear => "linear",
+                OutputArg::Mel => "mel",
+                OutputArg::Mfcc => "mfcc",
+            };
+            options.push(("output".into(), OptionValue::Str(name.into())));
+        }
+        if args.db {
+            options.push(("db".into(), OptionValue::Bool(true)));
+        }
+        let rate_for_check = if args.sample_rate == 0 {
+            16000.0
+        } else {
+            args.sample_rate as f64
+        };
+        spectrogram_config(rate_for_check, &options).map_err(|e| Failure::Usage(e.to_string()))?;
+        let image_config = ImageConfig {
+            colormap: Colormap::parse(&args.colormap).map_err(|e| Failure::Usage(e.to_string()))?,
+            frequency_scale: FrequencyScale::parse(&args.frequency_scale)
+                .map_err(|e| Failure::Usage(e.to_string()))?,
+            height: args.height as usize,
+            ..ImageConfig::default()
+        };
+        let (samples, rate) = load(&args.file, args.sample_rate)?;
+        let fail = |e: bystander::Error| Failure::Input(format!("{}: {e}", args.file.display()));
+        let config = spectrogram_config(rate as f64, &options).map_err(fail)?;
+        if let Some(out) = &args.out {
+            let s = spectrogram(&samples, &config).map_err(fail)?;
+            let bytes = npy::write_f32(&[s.frames, s.bins], &s.data);
+            std::fs::write(out, bytes)
+                .map_err(|e| Failure::Input(format!("{}: {e}", out.display())))?;
+            eprintln!(
+                "{}: {} frames x {} bins ({} preset, {} Hz, hop {:.4} s) -> {}",
+                args.file.display(),
+                s.frames,
+                s.bins,
+                config.preset.name(),
+                rate,
+                config.hop_seconds(),
+                out.display()
+            );
+        }
+        if let Some(png_path) = &args.png {
+            let img = image::render_spectrogram(&samples, rate as f64, &config.stft, &image_config)
+                .map_err(fail)?;
+            write_png(png_path, &img)
+                .map_err(|e| Failure::Input(format!("{}: {e}", png_path.display())))?;
+            eprintln!(
+                "{}: {} x {} image -> {}",
+                args.file.display(),
+                img.width,
+                img.height,
+                png_path.display()
+            );
+        }
+        Ok(())
+    }
+
+    fn write_png(path: &Path, img: &image::RgbaImage) -> Result<(), String> {
+        let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
+        let mut encoder = png::Encoder::new(
+            std::io::BufWriter::new(file),
+            img.width as u32,
+            img.height as u32,
+        );
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        writer
+            .write_image_data(&img.rgba)
+            .map_err(|e| e.to_string())
+    }
+}

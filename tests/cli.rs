@@ -1,0 +1,146 @@
+//! The command-line tool end to end: decode -> (resample) -> spectrogram -> .npy/.png.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_bystander"))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bystander-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// Writes 16-bit PCM WAV (the test's own tiny writer, independent of the decoder under test).
+fn write_wav(path: &Path, rate: u32, channels: u16, interleaved: &[f32]) {
+    let data: Vec<u8> = interleaved
+        .iter()
+        .flat_map(|&x| ((x.clamp(-1.0, 1.0) * 32767.0).round() as i16).to_le_bytes())
+        .collect();
+    let mut b = Vec::new();
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&16u32.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes());
+    b.extend_from_slice(&channels.to_le_bytes());
+    b.extend_from_slice(&rate.to_le_bytes());
+    b.extend_from_slice(&(rate * channels as u32 * 2).to_le_bytes());
+    b.extend_from_slice(&(channels * 2).to_le_bytes());
+    b.extend_from_slice(&16u16.to_le_bytes());
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    b.extend_from_slice(&data);
+    std::fs::write(path, b).unwrap();
+}
+
+fn fixture(name: &str) -> Vec<f64> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    bystander::npy::read(&std::fs::read(p).unwrap())
+        .unwrap()
+        .data
+}
+
+#[test]
+fn spectrogram_npy_matches_librosa_for_a_16k_wav() {
+    // The speech fixture came from a 16-bit WAV, so writing it back to 16-bit is lossless.
+    let speech: Vec<f32> = fixture("speech.input.npy")
+        .iter()
+        .map(|&x| x as f32)
+        .collect();
+    let wav = tmp("speech.wav");
+    write_wav(&wav, 16000, 1, &speech);
+    let out = tmp("speech.npy");
+    let png = tmp("speech.png");
+    let status = bin()
+        .args([
+            "spectrogram",
+            wav.to_str().unwrap(),
+            "--preset",
+            "librosa",
+            "--db",
+        ])
+        .args([
+            "--out",
+            out.to_str().unwrap(),
+            "--png",
+            png.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let ours = bystander::npy::read(&std::fs::read(&out).unwrap()).unwrap();
+    let reference = fixture("speech.librosa_mel_db.npy");
+    assert_eq!(ours.shape, vec![151, 64]);
+    for (a, b) in ours.data.iter().zip(&reference) {
+        assert!((a - b).abs() <= 1e-3, "{a} vs {b}");
+    }
+    let png_bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&png_bytes[1..4], b"PNG");
+}
+
+#[test]
+fn stereo_44k_is_downmixed_and_resampled() {
+    let rate = 44100;
+    let frames = rate as usize; // 1 s
+    let mut interleaved = Vec::with_capacity(2 * frames);
+    for n in 0..frames {
+        let s = (2.0 * std::f32::consts::PI * 1000.0 * n as f32 / rate as f32).sin() * 0.5;
+        interleaved.extend_from_slice(&[s, s]);
+    }
+    let wav = tmp("stereo.wav");
+    write_wav(&wav, rate, 2, &interleaved);
+    let out = tmp("stereo.npy");
+    let status = bin()
+        .args(["spectrogram", wav.to_str().unwrap(), "--output", "linear"])
+        .args(["--out", out.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let s = bystander::npy::read(&std::fs::read(&out).unwrap()).unwrap();
+    // 1 s at 16 kHz, centred frames every 160 samples.
+    assert_eq!(s.shape, vec![101, 257]);
+    let row = &s.data[50 * 257..51 * 257];
+    let peak = (0..257).max_by(|&a, &b| row[a].total_cmp(&row[b])).unwrap();
+    assert_eq!(peak, 32, "1 kHz lands in bin 32 at 16 kHz / 512");
+}
+
+#[test]
+fn bad_input_and_usage_errors() {
+    let text = tmp("notes.txt");
+    std::fs::write(&text, "not audio").unwrap();
+    let out = tmp("x.npy");
+    let o = bin()
+        .args([
+            "spectrogram",
+            text.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("notes.txt") && err.contains("cannot decode"),
+        "{err}"
+    );
+
+    let o = bin().args(["spectrogram"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let o = bin()
+        .args(["spectrogram", "x.wav", "--n-fft", "0", "--out", "y.npy"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nFft"));
+
+    let o = bin().arg("--help").output().unwrap();
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("spectrogram"));
+}

@@ -1,0 +1,139 @@
+//! The JS API, run in Node (`wasm-pack test --node`) and in headless Chromium
+//! (`WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome`). Numerics are checked
+//! against the same librosa fixture as the native tests, so the wasm build is shown to match
+//! librosa too, not just to run.
+#![cfg(target_arch = "wasm32")]
+
+use bystander::wasm::{spectrogram, spectrogram_image, version, JsSpectrogramStream};
+use js_sys::{Error as JsErrorObject, Float32Array, Object, Reflect, Uint8ClampedArray};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+fn options(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
+    }
+    o.into()
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap()
+}
+
+fn message(err: JsError) -> String {
+    let v: JsValue = err.into();
+    String::from(v.unchecked_into::<JsErrorObject>().message())
+}
+
+fn npy(bytes: &[u8]) -> Vec<f64> {
+    bystander::npy::read(bytes).unwrap().data
+}
+
+fn speech() -> Vec<f32> {
+    npy(include_bytes!("fixtures/speech.input.npy"))
+        .iter()
+        .map(|&x| x as f32)
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn log_mel_matches_librosa_in_wasm() {
+    let reference = npy(include_bytes!("fixtures/speech.librosa_mel_db.npy"));
+    let result = spectrogram(
+        &speech(),
+        16000.0,
+        options(&[("preset", "librosa".into()), ("db", true.into())]),
+    )
+    .unwrap();
+    assert_eq!(get(&result, "frames").as_f64(), Some(151.0));
+    assert_eq!(get(&result, "bins").as_f64(), Some(64.0));
+    assert_eq!(get(&result, "hopSeconds").as_f64(), Some(0.01));
+    let data = get(&result, "data")
+        .unchecked_into::<Float32Array>()
+        .to_vec();
+    assert_eq!(data.len(), reference.len());
+    for (a, b) in data.iter().zip(&reference) {
+        assert!((*a as f64 - b).abs() <= 1e-3, "{a} vs {b}");
+    }
+    let used = get(&result, "options");
+    assert_eq!(get(&used, "nFft").as_f64(), Some(512.0));
+    assert_eq!(get(&used, "topDb").as_f64(), Some(80.0));
+}
+
+#[wasm_bindgen_test]
+fn bad_options_throw_and_the_module_keeps_working() {
+    let cases: Vec<(JsValue, &str)> = vec![
+        (options(&[("nFft", 0.into())]), "nFft"),
+        (options(&[("nFft", (1u32 << 30).into())]), "nFft"),
+        (options(&[("hopLength", 0.into())]), "hopLength"),
+        (options(&[("hopLength", 2.5.into())]), "hopLength"),
+        (options(&[("nMels", (-3).into())]), "nMels"),
+        (options(&[("window", "kaiser".into())]), "window"),
+        (options(&[("center", "yes".into())]), "center"),
+        (options(&[("nfft", 512.into())]), "unknown option `nfft`"),
+        (JsValue::from_str("fast"), "options"),
+    ];
+    for (opts, needle) in cases {
+        let err = spectrogram(&speech(), 16000.0, opts).unwrap_err();
+        let msg = message(err);
+        assert!(msg.contains(needle), "{msg:?} should mention {needle}");
+        // The same instance still computes after every error.
+        let ok = spectrogram(&speech(), 16000.0, JsValue::UNDEFINED).unwrap();
+        assert_eq!(get(&ok, "frames").as_f64(), Some(151.0));
+    }
+    let msg = message(spectrogram(&[], 16000.0, JsValue::UNDEFINED).unwrap_err());
+    assert!(msg.contains("too short"), "{msg}");
+    let msg = message(spectrogram(&speech(), 0.0, JsValue::UNDEFINED).unwrap_err());
+    assert!(msg.contains("sample rate"), "{msg}");
+}
+
+#[wasm_bindgen_test]
+fn stream_in_worklet_blocks_equals_batch() {
+    let x = speech();
+    let opts = || options(&[("preset", "kaldi".into())]);
+    let batch = spectrogram(&x, 16000.0, opts()).unwrap();
+    let batch = get(&batch, "data")
+        .unchecked_into::<Float32Array>()
+        .to_vec();
+    let mut stream = JsSpectrogramStream::new(16000.0, opts()).unwrap();
+    let mut streamed = Vec::new();
+    let mut next_frame = 0.0;
+    for block in x.chunks(128) {
+        let r = stream.push(block).unwrap();
+        assert_eq!(get(&r, "firstFrame").as_f64(), Some(next_frame));
+        next_frame += get(&r, "frames").as_f64().unwrap();
+        streamed.extend(get(&r, "data").unchecked_into::<Float32Array>().to_vec());
+    }
+    let r = stream.finish().unwrap();
+    streamed.extend(get(&r, "data").unchecked_into::<Float32Array>().to_vec());
+    assert_eq!(streamed, batch);
+    let msg = message(stream.push(&x[..128]).unwrap_err());
+    assert!(msg.contains("push after finish"), "{msg}");
+    stream.reset();
+    assert!(stream.push(&x).is_ok());
+}
+
+#[wasm_bindgen_test]
+fn image_has_one_column_per_frame() {
+    let img = spectrogram_image(
+        &speech(),
+        16000.0,
+        options(&[("height", 128.into()), ("colormap", "magma".into())]),
+    )
+    .unwrap();
+    let (w, h) = (
+        get(&img, "width").as_f64().unwrap(),
+        get(&img, "height").as_f64().unwrap(),
+    );
+    assert_eq!((w, h), (151.0, 128.0));
+    let rgba = get(&img, "rgba").unchecked_into::<Uint8ClampedArray>();
+    assert_eq!(rgba.length() as f64, w * h * 4.0);
+    let bad = spectrogram_image(&speech(), 16000.0, options(&[("colormap", "jet".into())]));
+    assert!(message(bad.unwrap_err()).contains("colormap"));
+}
+
+#[wasm_bindgen_test]
+fn version_is_the_crate_version() {
+    assert_eq!(version(), env!("CARGO_PKG_VERSION"));
+}

@@ -1,0 +1,34 @@
+// Loads the bystander wasm package, choosing the SIMD build when the engine supports wasm
+// simd128 (feature test: validate a tiny module that uses a v128 instruction) and the
+// portable build otherwise. Both builds export the same API.
+//
+//   import { loadBystander } from './bystander-loader.js';
+//   const bystander = await loadBystander();          // { simd: true, ...exports }
+//   const s = bystander.spectrogram(samples, 16000, { preset: 'librosa', db: true });
+
+/** A minimal module: (func (result v128) i32.const 0 i8x16.splat) */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0,
+  253, 15, 253, 98, 11,
+]);
+
+/** @returns {boolean} whether this engine validates wasm simd128 code. */
+export function simdSupported() {
+  try {
+    return WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Imports and initialises one build.
+ * @param {{ simd?: boolean }} [options] force a build (default: feature test)
+ * @returns {Promise<object>} the package's exports plus `simd` (which build is in use)
+ */
+export async function loadBystander(options = {}) {
+  const simd = options.simd ?? simdSupported();
+  const mod = simd ? await import('./pkg-simd/bystander.js') : await import('./pkg/bystander.js');
+  await mod.default();
+  return { ...mod, simd };
+}
