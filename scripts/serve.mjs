@@ -15,6 +15,7 @@ const TYPES = {
   '.json': 'application/json', '.wasm': 'application/wasm', '.wav': 'audio/wav',
   '.png': 'image/png', '.svg': 'image/svg+xml', '.ts': 'text/plain; charset=utf-8',
   '.onnx': 'application/octet-stream', '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/plain; charset=utf-8',
 };
 
 export const CSP = [

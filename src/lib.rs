@@ -26,6 +26,7 @@
 pub mod audio;
 mod colormap_data;
 pub mod error;
+pub mod fastmath;
 pub mod image;
 pub mod mel;
 pub mod npy;

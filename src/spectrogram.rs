@@ -28,6 +28,7 @@
 //! (`librosa.feature.mfcc`, `dct_type=2`, `norm="ortho"`), taken after the floor in batch.
 
 use crate::error::{Error, Result};
+use crate::fastmath;
 use crate::mel::{MelFilterbank, MelNorm, MelScale};
 use crate::stft::{PadMode, Stft, StftConfig};
 use crate::window::WindowKind;
@@ -376,10 +377,10 @@ impl SpectrogramConfig {
                 reference,
                 top_db,
             } => {
-                if !(amin.is_finite() && amin > 0.0) {
+                if !(amin.is_finite() && amin >= f32::MIN_POSITIVE) {
                     return Err(Error::invalid(
                         "amin",
-                        format!("must be a finite number > 0; got {amin}"),
+                        format!("must be a finite number >= 1.2e-38; got {amin}"),
                     ));
                 }
                 if !(reference.is_finite() && reference > 0.0) {
@@ -398,10 +399,10 @@ impl SpectrogramConfig {
                 }
             }
             LogScale::Ln { floor } => {
-                if !(floor.is_finite() && floor > 0.0) {
+                if !(floor.is_finite() && floor >= f32::MIN_POSITIVE) {
                     return Err(Error::invalid(
                         "amin",
-                        format!("must be a finite number > 0; got {floor}"),
+                        format!("must be a finite number >= 1.2e-38; got {floor}"),
                     ));
                 }
             }
@@ -472,19 +473,19 @@ impl FrameStages {
     /// Turns one spectrum into one output row appended to `out`. With `mfcc_as_db`, MFCC
     /// output writes the dB mel bands instead (batch applies `top_db` before the DCT).
     fn process<T: Float>(&mut self, spectrum: &[Complex<T>], out: &mut Vec<f32>, mfcc_as_db: bool) {
-        // |X|^power. dB of magnitudes are computed from |X|^2 directly (no sqrt needed).
+        // |X|^2 in the FFT's precision, then f32 (a relative rounding of 6e-8). dB of linear
+        // magnitudes are computed from |X|^2 directly, without a square root.
+        let squared = |c: &Complex<T>| (c.re * c.re + c.im * c.im).to_f32().unwrap_or(0.0);
         let db_from_power =
             matches!(self.log, LogScale::Db { .. }) && self.output == Output::Linear;
-        for (b, c) in self.bins_row.iter_mut().zip(spectrum) {
-            // |X|^2 in the FFT's precision, then f32 (a relative rounding of 6e-8).
-            let p = (c.re * c.re + c.im * c.im).to_f32().unwrap_or(0.0);
-            *b = if self.power == 2.0 || db_from_power {
-                p
-            } else if self.power == 1.0 {
-                p.sqrt()
-            } else {
-                p.powf(self.power * 0.5)
-            };
+        let rows = self.bins_row.iter_mut().zip(spectrum);
+        if self.power == 2.0 || db_from_power {
+            rows.for_each(|(b, c)| *b = squared(c));
+        } else if self.power == 1.0 {
+            rows.for_each(|(b, c)| *b = squared(c).sqrt());
+        } else {
+            let half = self.power * 0.5;
+            rows.for_each(|(b, c)| *b = squared(c).powf(half));
         }
         match (&self.filterbank, self.output) {
             (None, _) => {
@@ -492,8 +493,6 @@ impl FrameStages {
                 out.extend_from_slice(&self.bins_row);
                 let row = &mut out[start..];
                 if db_from_power {
-                    // amplitude_to_db(|X|) == power_to_db(|X|^2, amin^2, ref^2); for other
-                    // powers p, dB of |X|^p is (p / 2) power_to_db.
                     self.log_row_power_db(row);
                 } else {
                     self.log_row(row);
@@ -521,19 +520,19 @@ impl FrameStages {
     fn log_row(&self, row: &mut [f32]) {
         match self.log {
             LogScale::None => {}
-            LogScale::Ln { floor } => row.iter_mut().for_each(|x| *x = x.max(floor).ln()),
+            LogScale::Ln { floor } => row.iter_mut().for_each(|x| *x = fastmath::ln(x.max(floor))),
             LogScale::Db {
                 amin, reference, ..
             } => {
                 if self.amplitude_db {
-                    let (amin2, ref2) = (amin * amin, reference * reference);
-                    let offset = 10.0 * ref2.max(amin2).log10();
+                    // amplitude_to_db: 20 log10(max(amin, x)) - 20 log10(max(amin, ref)).
+                    let offset = 20.0 * reference.max(amin).log10();
                     row.iter_mut()
-                        .for_each(|x| *x = 10.0 * (*x * *x).max(amin2).log10() - offset);
+                        .for_each(|x| *x = 2.0 * fastmath::db10(x.max(amin)) - offset);
                 } else {
                     let offset = 10.0 * reference.max(amin).log10();
                     row.iter_mut()
-                        .for_each(|x| *x = 10.0 * x.max(amin).log10() - offset);
+                        .for_each(|x| *x = fastmath::db10(x.max(amin)) - offset);
                 }
             }
         }
@@ -547,19 +546,18 @@ impl FrameStages {
         } = self.log
         {
             let (scale, floor, offset) = if self.amplitude_db {
-                let ref_db = 10.0 * (reference * reference).max(amin * amin).log10();
-                (10.0, amin * amin, ref_db)
+                (1.0, amin * amin, 20.0 * reference.max(amin).log10())
             } else {
                 // 10 log10(|X|^p) = (p / 2) 10 log10(|X|^2); the floor moves accordingly.
                 let p = self.power;
                 (
-                    5.0 * p,
+                    0.5 * p,
                     amin.powf(2.0 / p),
                     10.0 * reference.max(amin).log10(),
                 )
             };
             row.iter_mut()
-                .for_each(|x| *x = scale * x.max(floor).log10() - offset);
+                .for_each(|x| *x = scale * fastmath::db10(x.max(floor)) - offset);
         }
     }
 }
