@@ -32,7 +32,7 @@ pub fn log2(x: f32) -> f32 {
 #[inline(always)]
 pub fn db10(x: f32) -> f32 {
     // 10 log10(x) = 10 log10(2) log2(x)
-    const TEN_LOG10_2: f32 = 3.010_299_956_639_812;
+    const TEN_LOG10_2: f32 = (10.0 * std::f64::consts::LOG10_2) as f32;
     TEN_LOG10_2 * log2(x)
 }
 

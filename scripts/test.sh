@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, clippy, native unit/integration/doc tests (librosa and Kaldi
+# fixtures, streaming == batch, CLI), wasm tests in Node and in headless Chromium, the wasm
+# package build (prints gzipped sizes), the demo page tests in Chromium, and a smoke run of
+# the browser benchmark. Sets up missing tools first (scripts/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+passed=0
+run() { printf '\n== test: %s\n' "$1"; shift; "$@"; passed=$((passed + 1)); }
+
+run "rustfmt" cargo fmt --all -- --check
+run "clippy (native)" cargo clippy --all-targets --quiet -- -D warnings
+run "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
+run "native tests" cargo test --quiet
+run "wasm tests in Node" wasm-pack test --node --mode no-install
+run "wasm tests in headless Chromium" env WASM_BINDGEN_USE_BROWSER=1 \
+  wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" --mode no-install
+run "wasm package build" bash scripts/build-wasm.sh
+run "page tests in Chromium" node --test tests/browser/
+run "browser benchmark smoke run" node benches/browser/spectrogram-bench.mjs --quick
+printf '\nsteps: %d passed, 0 failed\n' "$passed"
