@@ -18,6 +18,15 @@
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
+/// Slaney scale: hertz per mel in the linear part (below 1 kHz).
+const F_SP: f64 = 200.0 / 3.0;
+/// Slaney scale: start of the logarithmic part, Hz.
+const MIN_LOG_HZ: f64 = 1000.0;
+/// Slaney scale: mel value at `MIN_LOG_HZ` (15).
+const MIN_LOG_MEL: f64 = MIN_LOG_HZ / F_SP;
+/// Slaney scale: 27 mel steps span a factor 6.4 in frequency above 1 kHz.
+const SLANEY_LOG_STEP: f64 = 6.4;
+
 /// A mel scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -60,10 +69,7 @@ impl MelScale {
             MelScale::Htk => 2595.0 * (1.0 + hz / 700.0).log10(),
             MelScale::Kaldi => 1127.0 * (1.0 + hz / 700.0).ln(),
             MelScale::Slaney => {
-                const F_SP: f64 = 200.0 / 3.0;
-                const MIN_LOG_HZ: f64 = 1000.0;
-                const MIN_LOG_MEL: f64 = MIN_LOG_HZ / F_SP;
-                let logstep = 6.4f64.ln() / 27.0;
+                let logstep = SLANEY_LOG_STEP.ln() / 27.0;
                 if hz >= MIN_LOG_HZ {
                     MIN_LOG_MEL + (hz / MIN_LOG_HZ).ln() / logstep
                 } else {
@@ -79,10 +85,7 @@ impl MelScale {
             MelScale::Htk => 700.0 * (10f64.powf(mel / 2595.0) - 1.0),
             MelScale::Kaldi => 700.0 * ((mel / 1127.0).exp() - 1.0),
             MelScale::Slaney => {
-                const F_SP: f64 = 200.0 / 3.0;
-                const MIN_LOG_HZ: f64 = 1000.0;
-                const MIN_LOG_MEL: f64 = MIN_LOG_HZ / F_SP;
-                let logstep = 6.4f64.ln() / 27.0;
+                let logstep = SLANEY_LOG_STEP.ln() / 27.0;
                 if mel >= MIN_LOG_MEL {
                     MIN_LOG_HZ * (logstep * (mel - MIN_LOG_MEL)).exp()
                 } else {
