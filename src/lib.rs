@@ -26,14 +26,17 @@
 pub mod audio;
 mod colormap_data;
 pub mod error;
+pub mod eval;
 pub mod fastmath;
 pub mod image;
 pub mod mel;
 pub mod npy;
 pub mod options;
 pub mod resample;
+pub mod segment;
 pub mod spectrogram;
 pub mod stft;
+pub mod vad;
 pub mod window;
 
 #[cfg(not(target_arch = "wasm32"))]

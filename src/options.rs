@@ -396,6 +396,56 @@ pub fn spectrogram_options(config: &SpectrogramConfig) -> OptionMap {
     o
 }
 
+/// Option names [`vad_config`] accepts.
+pub const VAD_OPTIONS: &[&str] = &[
+    "threshold",
+    "offThreshold",
+    "minSpeechMs",
+    "minSilenceMs",
+    "padBeforeMs",
+    "padAfterMs",
+];
+
+/// Builds and validates a voice activity configuration from camelCase options (absent or
+/// null = default).
+///
+/// # Errors
+/// [`Error::UnknownOption`] or [`Error::InvalidConfig`] naming the field and its range.
+pub fn vad_config(options: &OptionMap) -> Result<crate::vad::VadConfig> {
+    check_names(options, VAD_OPTIONS)?;
+    let mut c = crate::vad::VadConfig::default();
+    for (name, value) in options {
+        if *value == OptionValue::Null {
+            continue;
+        }
+        let f = Field { name, value };
+        match name.as_str() {
+            "threshold" => c.threshold = f.number()? as f32,
+            "offThreshold" => c.off_threshold = Some(f.number()? as f32),
+            "minSpeechMs" => c.min_speech_ms = f.number()?,
+            "minSilenceMs" => c.min_silence_ms = f.number()?,
+            "padBeforeMs" => c.pad_before_ms = f.number()?,
+            "padAfterMs" => c.pad_after_ms = f.number()?,
+            _ => {}
+        }
+    }
+    c.validate()?;
+    Ok(c)
+}
+
+/// The effective options of a voice activity configuration.
+pub fn vad_options(config: &crate::vad::VadConfig) -> OptionMap {
+    use OptionValue::Number;
+    vec![
+        ("threshold".into(), Number(config.threshold as f64)),
+        ("offThreshold".into(), Number(config.off_threshold() as f64)),
+        ("minSpeechMs".into(), Number(config.min_speech_ms)),
+        ("minSilenceMs".into(), Number(config.min_silence_ms)),
+        ("padBeforeMs".into(), Number(config.pad_before_ms)),
+        ("padAfterMs".into(), Number(config.pad_after_ms)),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

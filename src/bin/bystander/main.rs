@@ -12,6 +12,9 @@ fn main() -> std::process::ExitCode {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
+mod eval_cmd;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use bystander::decode::AudioReader;
     use bystander::options::{spectrogram_config, OptionMap, OptionValue};
@@ -35,6 +38,71 @@ mod cli {
     enum Command {
         /// Compute a spectrogram; write it as a float32 frames x bins .npy and/or a PNG.
         Spectrogram(SpectrogramArgs),
+        /// Detect speech (anyone speaking) in audio files; print segments.
+        Vad(VadArgs),
+        /// Score voice activity against reference RTTMs: every *.wav with a matching *.rttm
+        /// (and *.uem) under DIR, per clip and pooled per folder, with optional peers.
+        Eval(EvalArgs),
+        /// Write the voice activity model's input features (float32 frames x features
+        /// .npy), for the training pipeline in tools/train_vad/.
+        #[command(hide = true)]
+        Features(FeaturesArgs),
+    }
+
+    #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+    enum SegmentFormat {
+        /// One JSON object per file: { file, duration, frameSeconds, segments }
+        Json,
+        /// NIST RTTM, speaker name `speech`
+        Rttm,
+        /// Audacity label track (start, end, label; tab-separated)
+        Audacity,
+        /// WebVTT cues
+        Vtt,
+    }
+
+    #[derive(clap::Args, Debug)]
+    struct VadArgs {
+        /// Audio files (WAV, FLAC, MP3, Ogg/Vorbis).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "rttm")]
+        format: SegmentFormat,
+        /// VAD option as NAME=VALUE (threshold, offThreshold, minSpeechMs, minSilenceMs,
+        /// padBeforeMs, padAfterMs); repeatable.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// Write one file per input into DIR (<stem>.rttm/.json/.txt/.vtt) instead of stdout.
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+    }
+
+    #[derive(clap::Args, Debug)]
+    struct EvalArgs {
+        /// Folder searched recursively for *.wav + *.rttm (+ *.uem).
+        dir: PathBuf,
+        /// A peer's hypotheses as NAME=DIR, DIR holding <stem>.rttm per clip; repeatable.
+        #[arg(long = "peer", value_name = "NAME=DIR")]
+        peers: Vec<String>,
+        /// VAD option as NAME=VALUE; repeatable.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// Print the figures as JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// Also write bystander's hypotheses as <stem>.rttm into DIR.
+        #[arg(long)]
+        save_rttm: Option<PathBuf>,
+    }
+
+    #[derive(clap::Args, Debug)]
+    struct FeaturesArgs {
+        /// Audio file.
+        file: PathBuf,
+        /// Output .npy (float32, frames x features).
+        #[arg(long)]
+        out: PathBuf,
     }
 
     #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -114,6 +182,15 @@ mod cli {
         };
         let result = match cli.command {
             Command::Spectrogram(args) => run_spectrogram(&args),
+            Command::Vad(args) => run_vad(&args),
+            Command::Eval(args) => crate::eval_cmd::run(
+                &args.dir,
+                &args.peers,
+                &args.set,
+                args.json,
+                args.save_rttm.as_deref(),
+            ),
+            Command::Features(args) => run_features(&args),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -128,9 +205,120 @@ mod cli {
         }
     }
 
-    enum Failure {
+    pub enum Failure {
         Usage(String),
         Input(String),
+    }
+
+    /// Parses repeated `NAME=VALUE` flags into an option map (numbers, booleans, strings).
+    pub fn parse_set(pairs: &[String]) -> Result<OptionMap, Failure> {
+        pairs
+            .iter()
+            .map(|p| {
+                let (k, v) = p
+                    .split_once('=')
+                    .ok_or_else(|| Failure::Usage(format!("--set {p:?}: expected NAME=VALUE")))?;
+                let value = if let Ok(x) = v.parse::<f64>() {
+                    OptionValue::Number(x)
+                } else if let Ok(b) = v.parse::<bool>() {
+                    OptionValue::Bool(b)
+                } else {
+                    OptionValue::Str(v.to_string())
+                };
+                Ok((k.to_string(), value))
+            })
+            .collect()
+    }
+
+    /// Decodes a whole file to mono at its own rate.
+    pub fn load_native(path: &Path) -> Result<(Vec<f32>, u32), Failure> {
+        load(path, 0)
+    }
+
+    fn run_vad(args: &VadArgs) -> Result<(), Failure> {
+        let config = bystander::options::vad_config(&parse_set(&args.set)?)
+            .map_err(|e| Failure::Usage(e.to_string()))?;
+        if let Some(dir) = &args.out_dir {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Failure::Input(format!("{}: {e}", dir.display())))?;
+        }
+        let mut failed = Vec::new();
+        let mut json_items = Vec::new();
+        for file in &args.files {
+            let result = load_native(file).and_then(|(samples, rate)| {
+                bystander::vad::detect_speech(&samples, rate as f64, &config)
+                    .map(|v| (v, samples.len() as f64 / rate as f64))
+                    .map_err(|e| Failure::Input(format!("{}: {e}", file.display())))
+            });
+            let (activity, duration) = match result {
+                Ok(r) => r,
+                Err(Failure::Input(msg)) | Err(Failure::Usage(msg)) => {
+                    eprintln!("bystander: {msg}");
+                    failed.push(file.clone());
+                    continue;
+                }
+            };
+            let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("audio");
+            let named: Vec<_> = activity
+                .segments
+                .iter()
+                .map(|s| bystander::segment::NamedSegment {
+                    start: s.start,
+                    end: s.end,
+                    name: "speech",
+                })
+                .collect();
+            let json = serde_json::json!({
+                "file": file.display().to_string(),
+                "duration": duration,
+                "frameSeconds": activity.frame_seconds,
+                "segments": activity.segments.iter().map(|s| serde_json::json!({
+                    "start": s.start, "end": s.end, "confidence": s.confidence,
+                })).collect::<Vec<_>>(),
+            });
+            let (text, ext) = match args.format {
+                SegmentFormat::Rttm => (bystander::segment::to_rttm(stem, &named), "rttm"),
+                SegmentFormat::Audacity => (bystander::segment::to_audacity(&named), "txt"),
+                SegmentFormat::Vtt => (bystander::segment::to_webvtt(&named), "vtt"),
+                SegmentFormat::Json => (format!("{json:#}\n"), "json"),
+            };
+            match &args.out_dir {
+                Some(dir) => {
+                    let path = dir.join(format!("{stem}.{ext}"));
+                    std::fs::write(&path, text)
+                        .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+                }
+                None if args.format == SegmentFormat::Json => json_items.push(json),
+                None => print!("{text}"),
+            }
+        }
+        if !json_items.is_empty() {
+            println!("{:#}", serde_json::Value::Array(json_items));
+        }
+        if failed.is_empty() {
+            Ok(())
+        } else {
+            Err(Failure::Input(format!(
+                "{} of {} files failed",
+                failed.len(),
+                args.files.len()
+            )))
+        }
+    }
+
+    fn run_features(args: &FeaturesArgs) -> Result<(), Failure> {
+        let (samples, rate) = load_native(&args.file)?;
+        let fail = |e: bystander::Error| Failure::Input(format!("{}: {e}", args.file.display()));
+        let mut vad = bystander::vad::VoiceActivityDetector::new(rate as f64, Default::default())
+            .map_err(fail)?;
+        let mut out = Vec::new();
+        for block in samples.chunks(rate as usize) {
+            vad.push_features(block, &mut out).map_err(fail)?;
+        }
+        vad.finish_features(&mut out).map_err(fail)?;
+        let n = bystander::vad::features::N_FEATURES;
+        std::fs::write(&args.out, npy::write_f32(&[out.len() / n, n], &out))
+            .map_err(|e| Failure::Input(format!("{}: {e}", args.out.display())))
     }
 
     /// Decodes `path`, averages it to mono and resamples it to `rate` (0 = keep).

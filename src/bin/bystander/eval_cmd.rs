@@ -1,0 +1,233 @@
+//! `bystander eval DIR`: frame-level scores of bystander's voice activity (and of peers'
+//! RTTM hypotheses, scored the same way) against reference RTTMs, per clip and pooled per
+//! folder and overall. Scoring conventions are in `bystander::eval`.
+
+use crate::cli::{load_native, parse_set, Failure};
+use bystander::eval::{parse_rttm, parse_uem, Interval, VadScore};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+struct Clip {
+    wav: PathBuf,
+    rttm: PathBuf,
+    uem: Option<PathBuf>,
+    /// Folder relative to DIR ("." for DIR itself).
+    subset: String,
+    stem: String,
+}
+
+fn find_clips(dir: &Path, root: &Path, out: &mut Vec<Clip>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            find_clips(&path, root, out)?;
+        } else if path.extension().and_then(|e| e.to_str()) == Some("wav") {
+            let rttm = path.with_extension("rttm");
+            if !rttm.exists() {
+                continue;
+            }
+            let uem = Some(path.with_extension("uem")).filter(|p| p.exists());
+            let subset = dir
+                .strip_prefix(root)
+                .ok()
+                .map(|p| p.display().to_string())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| ".".into());
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_string();
+            out.push(Clip {
+                wav: path,
+                rttm,
+                uem,
+                subset,
+                stem,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn read_intervals(path: &Path) -> Result<Vec<Interval>, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+    Ok(parse_rttm(&text)
+        .into_iter()
+        .map(|(_, s, e)| (s, e))
+        .collect())
+}
+
+fn fmt(x: f64) -> String {
+    if x.is_nan() {
+        "    -".into()
+    } else {
+        format!("{x:5.3}")
+    }
+}
+
+fn row(name: &str, s: &VadScore) -> String {
+    let c = &s.counts;
+    format!(
+        "{name:<28} {}  {}  {}  {}  {}  {}  {}  {}",
+        fmt(c.precision()),
+        fmt(c.recall()),
+        fmt(c.f1()),
+        fmt(c.false_alarm_rate()),
+        fmt(c.miss_rate()),
+        fmt(c.detection_error_rate()),
+        fmt(s.counts_collar.detection_error_rate()),
+        fmt(c.speech_share()),
+    )
+}
+
+const HEADER: &str =
+    "                                 P      R     F1     FA   Miss  DER0  DER.25 speech";
+
+pub fn run(
+    dir: &Path,
+    peers: &[String],
+    set: &[String],
+    json: bool,
+    save_rttm: Option<&Path>,
+) -> Result<(), Failure> {
+    let config = bystander::options::vad_config(&parse_set(set)?)
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let peers: Vec<(String, PathBuf)> = peers
+        .iter()
+        .map(|p| {
+            p.split_once('=')
+                .map(|(n, d)| (n.to_string(), PathBuf::from(d)))
+                .ok_or_else(|| Failure::Usage(format!("--peer {p:?}: expected NAME=DIR")))
+        })
+        .collect::<Result<_, _>>()?;
+    let mut clips = Vec::new();
+    find_clips(dir, dir, &mut clips)
+        .map_err(|e| Failure::Input(format!("{}: {e}", dir.display())))?;
+    if clips.is_empty() {
+        return Err(Failure::Input(format!(
+            "{}: no *.wav with a matching *.rttm",
+            dir.display()
+        )));
+    }
+    if let Some(d) = save_rttm {
+        std::fs::create_dir_all(d).map_err(|e| Failure::Input(format!("{}: {e}", d.display())))?;
+    }
+    let systems: Vec<String> = std::iter::once("bystander".to_string())
+        .chain(peers.iter().map(|(n, _)| n.clone()))
+        .collect();
+    // pooled[subset][system]
+    let mut pooled: BTreeMap<String, BTreeMap<String, VadScore>> = BTreeMap::new();
+    let mut overall: BTreeMap<String, VadScore> = BTreeMap::new();
+    let mut per_clip = Vec::new();
+    if !json {
+        println!("per clip (bystander)\n{HEADER}");
+    }
+    for clip in &clips {
+        let (samples, rate) = load_native(&clip.wav)?;
+        let duration = samples.len() as f64 / rate as f64;
+        let reference = read_intervals(&clip.rttm)?;
+        let uem = match &clip.uem {
+            Some(p) => {
+                Some(parse_uem(&std::fs::read_to_string(p).map_err(|e| {
+                    Failure::Input(format!("{}: {e}", p.display()))
+                })?))
+            }
+            None => None,
+        };
+        let activity = bystander::vad::detect_speech(&samples, rate as f64, &config)
+            .map_err(|e| Failure::Input(format!("{}: {e}", clip.wav.display())))?;
+        let ours: Vec<Interval> = activity.segments.iter().map(|s| (s.start, s.end)).collect();
+        if let Some(d) = save_rttm {
+            let named: Vec<_> = ours
+                .iter()
+                .map(|&(start, end)| bystander::segment::NamedSegment {
+                    start,
+                    end,
+                    name: "speech",
+                })
+                .collect();
+            let path = d.join(format!("{}.rttm", clip.stem));
+            std::fs::write(&path, bystander::segment::to_rttm(&clip.stem, &named))
+                .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+        }
+        let mut scores = vec![(
+            "bystander".to_string(),
+            VadScore::of(&reference, &ours, uem.as_deref(), duration),
+        )];
+        for (name, peer_dir) in &peers {
+            let path = peer_dir.join(format!("{}.rttm", clip.stem));
+            let hyp = if path.exists() {
+                read_intervals(&path)?
+            } else {
+                Vec::new()
+            };
+            scores.push((
+                name.clone(),
+                VadScore::of(&reference, &hyp, uem.as_deref(), duration),
+            ));
+        }
+        let label = format!("{}/{}", clip.subset, clip.stem);
+        if !json {
+            println!("{}", row(&label, &scores[0].1));
+        }
+        for (name, s) in &scores {
+            pooled
+                .entry(clip.subset.clone())
+                .or_default()
+                .entry(name.clone())
+                .or_default()
+                .add(s);
+            overall.entry(name.clone()).or_default().add(s);
+        }
+        per_clip.push((label, duration, scores));
+    }
+    if json {
+        let score_json = |s: &VadScore| {
+            let c = &s.counts;
+            serde_json::json!({
+                "precision": c.precision(), "recall": c.recall(), "f1": c.f1(),
+                "falseAlarmRate": c.false_alarm_rate(), "missRate": c.miss_rate(),
+                "detectionErrorRate": c.detection_error_rate(),
+                "detectionErrorRateCollar025": s.counts_collar.detection_error_rate(),
+                "speechShare": c.speech_share(),
+                "counts": { "tp": c.tp, "fp": c.fp, "fn": c.fn_, "tn": c.tn },
+            })
+        };
+        let out = serde_json::json!({
+            "frameSeconds": bystander::eval::EVAL_FRAME_SECONDS,
+            "config": bystander::options::vad_options(&config).iter().map(|(k, v)| (k.clone(), v.to_string())).collect::<BTreeMap<_, _>>(),
+            "clips": per_clip.iter().map(|(label, duration, scores)| serde_json::json!({
+                "clip": label, "duration": duration,
+                "systems": scores.iter().map(|(n, s)| (n.clone(), score_json(s))).collect::<serde_json::Map<_, _>>(),
+            })).collect::<Vec<_>>(),
+            "pooled": pooled.iter().map(|(subset, m)| (subset.clone(), serde_json::Value::Object(m.iter().map(|(n, s)| (n.clone(), score_json(s))).collect()))).collect::<serde_json::Map<_, _>>(),
+            "overall": overall.iter().map(|(n, s)| (n.clone(), score_json(s))).collect::<serde_json::Map<_, _>>(),
+        });
+        println!("{out:#}");
+        return Ok(());
+    }
+    for (subset, by_system) in &pooled {
+        println!(
+            "\npooled: {subset} ({} clips)\n{HEADER}",
+            clips.iter().filter(|c| &c.subset == subset).count()
+        );
+        for name in &systems {
+            if let Some(s) = by_system.get(name) {
+                println!("{}", row(name, s));
+            }
+        }
+    }
+    if pooled.len() > 1 {
+        println!("\npooled: all ({} clips)\n{HEADER}", clips.len());
+        for name in &systems {
+            println!("{}", row(name, &overall[name]));
+        }
+    }
+    Ok(())
+}

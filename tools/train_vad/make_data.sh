@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Generates the voice activity model's training data into target/train_vad/ (reproducible):
+# clean review clips from the TRAIN speakers of split.json (shared/tools/make_mixtures.py,
+# seed 2001), noisy copies and non-speech clips (augment.py, seeds 1000+ / 500000+).
+#   bash tools/train_vad/make_data.sh [N_CLIPS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+n_clips=${1:-160}
+dev=../shared/data/dev
+out=target/train_vad
+venv=tools/train_vad/.venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q -r tools/train_vad/requirements.txt
+fi
+py="$venv/bin/python"
+rm -rf "$out/sources" "$out/clean" "$out/augmented"
+mkdir -p "$out/sources"
+"$py" - "$dev/sources" "$out/sources" tools/train_vad/split.json <<'PY'
+import json, os, sys
+src, dst, split = sys.argv[1:4]
+train = set(json.load(open(split))["train"]) | {"noise"}
+items = [x for x in json.load(open(os.path.join(src, "sources.json"))) if x["speaker"] in train]
+for x in items:
+    os.symlink(os.path.abspath(os.path.join(src, x["file"])), os.path.join(dst, x["file"]))
+json.dump(items, open(os.path.join(dst, "sources.json"), "w"), indent=1)
+print(f"training sources: {len(items)} files, speakers {sorted({x['speaker'] for x in items})}")
+PY
+"$py" ../shared/tools/make_mixtures.py mix --sources "$out/sources" --out "$out/clean" \
+  --seed 2001 --n-clips "$n_clips" --prefix tr > "$out/clean.log"
+"$py" tools/train_vad/augment.py --clean "$out/clean" --dev "$dev" --out "$out/augmented" \
+  --copies 1 --nonspeech 60 2> "$out/augment.log"
+echo "training data: $(ls "$out"/clean/*.wav | wc -l) clean, $(ls "$out"/augmented/*.wav | wc -l) augmented clips"
