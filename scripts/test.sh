@@ -19,5 +19,6 @@ run "wasm tests in headless Chromium" env WASM_BINDGEN_USE_BROWSER=1 \
   wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" --mode no-install
 run "wasm package build" bash scripts/build-wasm.sh
 run "page tests in Chromium" node --test tests/browser/
-run "browser benchmark smoke run" node benches/browser/spectrogram-bench.mjs --quick
+run "browser spectrogram benchmark smoke run" node benches/browser/spectrogram-bench.mjs --quick
+run "browser VAD benchmark smoke run" node benches/browser/vad-bench.mjs --quick
 printf '\nsteps: %d passed, 0 failed\n' "$passed"

@@ -301,3 +301,116 @@ impl JsImageStream {
         Ok(self.columns(n))
     }
 }
+
+fn segments_array(segments: &[crate::segment::Segment]) -> Array {
+    segments
+        .iter()
+        .map(|s| {
+            let o = Object::new();
+            set(&o, "start", &JsValue::from_f64(s.start));
+            set(&o, "end", &JsValue::from_f64(s.end));
+            set(&o, "confidence", &JsValue::from_f64(s.confidence as f64));
+            JsValue::from(o)
+        })
+        .collect()
+}
+
+fn warnings_array(non_finite: usize) -> Array {
+    let warnings = Array::new();
+    if non_finite > 0 {
+        warnings.push(&JsValue::from_str(&format!(
+            "{non_finite} samples were NaN or infinite and were treated as silence"
+        )));
+    }
+    warnings
+}
+
+/// Voice activity of a whole signal: `{ frameSeconds, probabilities: Float32Array,
+/// segments: [{ start, end, confidence }], warnings: string[], options }`. Probability `i`
+/// covers `[i * frameSeconds, (i + 1) * frameSeconds)`; segments are in seconds. Options:
+/// `threshold` (0.5), `offThreshold` (threshold - 0.15), `minSpeechMs`, `minSilenceMs`,
+/// `padBeforeMs`, `padAfterMs`. Any sample rate from 8 to 192 kHz (whole Hz).
+#[wasm_bindgen(js_name = detectSpeech)]
+pub fn detect_speech(
+    samples: &[f32],
+    #[wasm_bindgen(js_name = sampleRate)] sample_rate: f64,
+    options: JsValue,
+) -> Result<JsValue, JsError> {
+    let config = options::vad_config(&option_map(&options)?).map_err(js_error)?;
+    let activity = crate::vad::detect_speech(samples, sample_rate, &config).map_err(js_error)?;
+    let obj = Object::new();
+    set(
+        &obj,
+        "frameSeconds",
+        &JsValue::from_f64(activity.frame_seconds),
+    );
+    set(
+        &obj,
+        "probabilities",
+        &Float32Array::from(&activity.probabilities[..]).into(),
+    );
+    set(&obj, "segments", &segments_array(&activity.segments).into());
+    set(
+        &obj,
+        "warnings",
+        &warnings_array(activity.non_finite_samples).into(),
+    );
+    set(
+        &obj,
+        "options",
+        &options_object(&options::vad_options(&config)).into(),
+    );
+    Ok(obj.into())
+}
+
+/// Streaming voice activity: `push(block)` returns the segments closed since the previous
+/// call (`[{ start, end, confidence }]`, final), `finish()` the rest.
+#[wasm_bindgen(js_name = VoiceActivityStream)]
+pub struct JsVoiceActivityStream {
+    vad: crate::vad::VoiceActivityDetector,
+    probabilities: Vec<f32>,
+    segments: Vec<crate::segment::Segment>,
+}
+
+#[wasm_bindgen(js_class = VoiceActivityStream)]
+impl JsVoiceActivityStream {
+    /// A stream for audio at `sampleRate` Hz; options as for `detectSpeech`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = sampleRate)] sample_rate: f64,
+        options: JsValue,
+    ) -> Result<JsVoiceActivityStream, JsError> {
+        let config = options::vad_config(&option_map(&options)?).map_err(js_error)?;
+        Ok(JsVoiceActivityStream {
+            vad: crate::vad::VoiceActivityDetector::new(sample_rate, config).map_err(js_error)?,
+            probabilities: Vec::new(),
+            segments: Vec::new(),
+        })
+    }
+
+    /// Pushes a block of samples; returns the segments closed since the previous call.
+    pub fn push(&mut self, block: &[f32]) -> Result<Array, JsError> {
+        self.probabilities.clear();
+        self.segments.clear();
+        self.vad
+            .push(block, &mut self.probabilities, &mut self.segments)
+            .map_err(js_error)?;
+        Ok(segments_array(&self.segments))
+    }
+
+    /// Ends the stream; returns the remaining segments.
+    pub fn finish(&mut self) -> Result<Array, JsError> {
+        self.probabilities.clear();
+        self.segments.clear();
+        self.vad
+            .finish(&mut self.probabilities, &mut self.segments)
+            .map_err(js_error)?;
+        Ok(segments_array(&self.segments))
+    }
+
+    /// Probability frames emitted so far.
+    #[wasm_bindgen(getter, js_name = frameCount)]
+    pub fn frame_count(&self) -> usize {
+        self.vad.frames_emitted()
+    }
+}

@@ -144,3 +144,75 @@ fn bad_input_and_usage_errors() {
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stdout).contains("spectrogram"));
 }
+
+fn samples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("www/samples")
+}
+
+#[test]
+fn vad_writes_every_format() {
+    let wav = samples_dir().join("sample.wav");
+    let run = |format: &str| {
+        let o = bin()
+            .args(["vad", wav.to_str().unwrap(), "--format", format])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let rttm = run("rttm");
+    let segments = bystander::eval::parse_rttm(&rttm);
+    assert!(!segments.is_empty());
+    assert!(segments
+        .iter()
+        .all(|(name, s, e)| name == "speech" && s < e));
+    assert!(rttm.lines().all(|l| l.starts_with("SPEAKER sample 1 ")));
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(
+        json[0]["segments"].as_array().unwrap().len(),
+        segments.len()
+    );
+    assert_eq!(json[0]["frameSeconds"], 0.01);
+    assert_eq!(run("audacity").lines().count(), segments.len());
+    assert!(run("vtt").starts_with("WEBVTT\n"));
+}
+
+#[test]
+fn eval_scores_bystander_and_peers_with_one_scorer() {
+    let dir = tmp("eval");
+    let clips = dir.join("set");
+    let peer = dir.join("peer");
+    std::fs::create_dir_all(&clips).unwrap();
+    std::fs::create_dir_all(&peer).unwrap();
+    std::fs::copy(samples_dir().join("sample.wav"), clips.join("sample.wav")).unwrap();
+    std::fs::copy(samples_dir().join("sample.rttm"), clips.join("sample.rttm")).unwrap();
+    // A peer that marks the whole clip as speech.
+    std::fs::write(
+        peer.join("sample.rttm"),
+        "SPEAKER sample 1 0 15.5 <NA> <NA> speech <NA> <NA>\n",
+    )
+    .unwrap();
+    let o = bin()
+        .args(["eval", clips.to_str().unwrap(), "--json"])
+        .arg(format!("--peer=everything={}", peer.display()))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let everything = &json["overall"]["everything"];
+    // The reference covers 1.54 .. 15.50 s minus its gaps; all-speech recall is exactly 1.
+    assert_eq!(everything["recall"], 1.0);
+    assert_eq!(everything["counts"]["tn"], 0);
+    assert!(json["overall"]["bystander"]["f1"].as_f64().unwrap() > 0.85);
+    let o = bin()
+        .args(["eval", clips.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("pooled") && text.contains("DER.25"), "{text}");
+    let o = bin()
+        .args(["eval", dir.join("missing").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+}

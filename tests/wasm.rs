@@ -4,7 +4,11 @@
 //! librosa too, not just to run.
 #![cfg(target_arch = "wasm32")]
 
-use bystander::wasm::{spectrogram, spectrogram_image, version, JsSpectrogramStream};
+use bystander::wasm::{
+    detect_speech, spectrogram, spectrogram_image, version, JsSpectrogramStream,
+    JsVoiceActivityStream,
+};
+use js_sys::Array;
 use js_sys::{Error as JsErrorObject, Float32Array, Object, Reflect, Uint8ClampedArray};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -136,4 +140,64 @@ fn image_has_one_column_per_frame() {
 #[wasm_bindgen_test]
 fn version_is_the_crate_version() {
     assert_eq!(version(), env!("CARGO_PKG_VERSION"));
+}
+
+#[wasm_bindgen_test]
+fn detect_speech_and_its_stream_agree() {
+    let x = speech();
+    let batch = detect_speech(&x, 16000.0, JsValue::UNDEFINED).unwrap();
+    assert_eq!(get(&batch, "frameSeconds").as_f64(), Some(0.01));
+    let probs = get(&batch, "probabilities")
+        .unchecked_into::<Float32Array>()
+        .to_vec();
+    assert_eq!(probs.len(), 1 + x.len() / 160);
+    assert!(probs.iter().all(|p| (0.0..=1.0).contains(p)));
+    let segments: Array = get(&batch, "segments").unchecked_into();
+    assert!(segments.length() >= 1, "the speech excerpt holds speech");
+    let first = segments.get(0);
+    let (start, end) = (
+        get(&first, "start").as_f64().unwrap(),
+        get(&first, "end").as_f64().unwrap(),
+    );
+    assert!(0.0 <= start && start < end && end <= x.len() as f64 / 16000.0);
+    let mut stream = JsVoiceActivityStream::new(16000.0, JsValue::UNDEFINED).unwrap();
+    let mut streamed = Vec::new();
+    for block in x.chunks(128) {
+        streamed.extend(stream.push(block).unwrap().iter());
+    }
+    streamed.extend(stream.finish().unwrap().iter());
+    assert_eq!(streamed.len() as u32, segments.length());
+    for (a, b) in streamed.iter().zip(segments.iter()) {
+        assert_eq!(get(a, "start").as_f64(), get(&b, "start").as_f64());
+        assert_eq!(get(a, "end").as_f64(), get(&b, "end").as_f64());
+    }
+    assert!(stream.push(&x[..128]).is_err());
+}
+
+#[wasm_bindgen_test]
+fn detect_speech_rejects_bad_input_and_keeps_working() {
+    let x = speech();
+    for (opts, rate, needle) in [
+        (options(&[("threshold", 1.5.into())]), 16000.0, "threshold"),
+        (
+            options(&[("minSilenceMs", (-1).into())]),
+            16000.0,
+            "minSilenceMs",
+        ),
+        (
+            options(&[("treshold", 0.5.into())]),
+            16000.0,
+            "unknown option `treshold`",
+        ),
+        (JsValue::UNDEFINED, 4000.0, "sample rate"),
+    ] {
+        let msg = message(detect_speech(&x, rate, opts).unwrap_err());
+        assert!(msg.contains(needle), "{msg:?} should mention {needle}");
+        assert!(detect_speech(&x, 16000.0, JsValue::UNDEFINED).is_ok());
+    }
+    let mut nan = x.clone();
+    nan[100] = f32::NAN;
+    let r = detect_speech(&nan, 16000.0, JsValue::UNDEFINED).unwrap();
+    let warnings: Array = get(&r, "warnings").unchecked_into();
+    assert_eq!(warnings.length(), 1);
 }

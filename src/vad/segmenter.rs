@@ -178,3 +178,94 @@ impl Segmenter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(probs: &[f32], config: &VadConfig) -> Vec<(f64, f64)> {
+        let mut s = Segmenter::new(config, 0.01);
+        let mut out = Vec::new();
+        for &p in probs {
+            s.push(p, &mut out);
+        }
+        s.finish(probs.len(), &mut out);
+        out.iter()
+            .map(|x| ((x.start * 100.0).round(), (x.end * 100.0).round()))
+            .collect()
+    }
+
+    fn bare() -> VadConfig {
+        VadConfig {
+            threshold: 0.5,
+            off_threshold: Some(0.3),
+            min_speech_ms: 50.0,
+            min_silence_ms: 100.0,
+            pad_before_ms: 0.0,
+            pad_after_ms: 0.0,
+        }
+    }
+
+    #[test]
+    fn hysteresis_keeps_dips_above_the_off_threshold() {
+        let mut p = vec![0.0; 100];
+        p[10..20].fill(0.9);
+        p[20..40].fill(0.4); // below on, above off: still speech
+        p[40..50].fill(0.9);
+        assert_eq!(run(&p, &bare()), vec![(10.0, 50.0)]);
+    }
+
+    #[test]
+    fn short_pauses_merge_and_short_bursts_drop() {
+        let mut p = vec![0.0; 200];
+        p[10..30].fill(0.9);
+        p[35..60].fill(0.9); // 5-frame pause < 10-frame min silence: merged
+        p[100..103].fill(0.9); // 30 ms < 50 ms min speech: dropped
+        p[150..170].fill(0.9);
+        assert_eq!(run(&p, &bare()), vec![(10.0, 60.0), (150.0, 170.0)]);
+    }
+
+    #[test]
+    fn padding_widens_merges_and_clamps() {
+        let config = VadConfig {
+            pad_before_ms: 50.0,
+            pad_after_ms: 100.0,
+            ..bare()
+        };
+        let mut p = vec![0.0; 100];
+        p[2..20].fill(0.9);
+        p[42..60].fill(0.9); // padded starts at 37 <= previous padded end 30? no: stays apart
+        p[85..100].fill(0.9);
+        assert_eq!(
+            run(&p, &config),
+            vec![(0.0, 30.0), (37.0, 70.0), (80.0, 100.0)]
+        );
+        let mut q = vec![0.0; 100];
+        q[10..20].fill(0.9);
+        q[33..45].fill(0.9); // padded 28..55 touches 5..30: merged
+        assert_eq!(run(&q, &config), vec![(5.0, 55.0)]);
+    }
+
+    #[test]
+    fn streaming_emits_each_segment_once_in_order() {
+        let mut s = Segmenter::new(&bare(), 0.01);
+        let mut out = Vec::new();
+        let mut p = vec![0.0; 300];
+        for k in 0..5 {
+            p[k * 60 + 10..k * 60 + 30].fill(0.8);
+        }
+        let mut emitted_at = Vec::new();
+        for (i, &x) in p.iter().enumerate() {
+            let before = out.len();
+            s.push(x, &mut out);
+            if out.len() > before {
+                emitted_at.push(i);
+            }
+        }
+        s.finish(p.len(), &mut out);
+        assert_eq!(out.len(), 5);
+        assert!(out.windows(2).all(|w| w[0].end <= w[1].start));
+        // Each is final as soon as its pause has lasted min_silence (10 frames).
+        assert_eq!(emitted_at, vec![39, 99, 159, 219, 279]);
+    }
+}

@@ -5,7 +5,7 @@
   typing, impacts, music without vocals), at an SNR drawn from {30, 20, 10, 5, 0} dB relative
   to the clip's foreground active level (its JSON), and a random overall gain (-30..+3 dB).
 - Non-speech-only clips (empty RTTM): random noise types and levels, some reverberated.
-Seeds are disjoint from the evaluation set's (tools/noisy uses seed 7; this uses 1000 + i),
+Seeds are disjoint from the evaluation set's (tools/noisy uses seed 7; this uses --seed + i),
 but the noise *recipes* are the same ones the evaluation's noisy and non-speech sets use:
 figures on those sets are therefore in-domain for noise type (not for speakers, rooms, or
 noise instances). The real recordings (dev real/) share nothing with this data.
@@ -34,6 +34,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--copies", type=int, default=1)
     ap.add_argument("--nonspeech", type=int, default=60)
+    ap.add_argument("--seed", type=int, default=1000)
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     bike = mn.load_bike(a.dev)
@@ -45,7 +46,7 @@ def main():
         fg = [s for s in meta["sources"] if s["role"] == "foreground"][0]
         level = float(fg["active_level_dbfs"])
         for c in range(a.copies):
-            rng = np.random.default_rng(1000 + 7919 * i + c)
+            rng = np.random.default_rng(a.seed + 7919 * i + c)
             kind = mn.NOISE_TYPES[rng.integers(len(mn.NOISE_TYPES))]
             snr = SNRS[rng.integers(len(SNRS))]
             z, _ = mn.make_noise(kind, rng, len(x), bike)
@@ -61,7 +62,7 @@ def main():
             shutil.copy(wav[:-4] + ".rttm", out + ".rttm")
             print(f"{stem}_n{c}: {kind} SNR {snr} dB", file=sys.stderr)
     for j in range(a.nonspeech):
-        rng = np.random.default_rng(500_000 + j)
+        rng = np.random.default_rng(a.seed * 500 + 500_000 + j)
         kind = mn.NOISE_TYPES[j % len(mn.NOISE_TYPES)]
         n = int(rng.uniform(8, 16) * mn.FS)
         z, _ = mn.make_noise(kind, rng, n, bike)

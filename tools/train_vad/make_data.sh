@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Generates the voice activity model's training data into target/train_vad/ (reproducible):
 # clean review clips from the TRAIN speakers of split.json (shared/tools/make_mixtures.py,
-# seed 2001), noisy copies and non-speech clips (augment.py, seeds 1000+ / 500000+).
-#   bash tools/train_vad/make_data.sh [N_CLIPS]
+# seed 2001), noisy copies and non-speech clips (augment.py); and a separate TUNING set
+# (seed 3001, same speakers, other clips) on which thresholds are chosen.
+#   bash tools/train_vad/make_data.sh [N_CLIPS] [N_TUNE_CLIPS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-n_clips=${1:-160}
+n_clips=${1:-400}
+n_tune=${2:-80}
 dev=../shared/data/dev
 out=target/train_vad
 venv=tools/train_vad/.venv
@@ -14,7 +16,7 @@ if [ ! -x "$venv/bin/python" ]; then
   "$venv/bin/pip" install -q -r tools/train_vad/requirements.txt
 fi
 py="$venv/bin/python"
-rm -rf "$out/sources" "$out/clean" "$out/augmented"
+rm -rf "$out/sources" "$out/clean" "$out/augmented" "$out/tune"
 mkdir -p "$out/sources"
 "$py" - "$dev/sources" "$out/sources" tools/train_vad/split.json <<'PY'
 import json, os, sys
@@ -29,5 +31,9 @@ PY
 "$py" ../shared/tools/make_mixtures.py mix --sources "$out/sources" --out "$out/clean" \
   --seed 2001 --n-clips "$n_clips" --prefix tr > "$out/clean.log"
 "$py" tools/train_vad/augment.py --clean "$out/clean" --dev "$dev" --out "$out/augmented" \
-  --copies 1 --nonspeech 60 2> "$out/augment.log"
-echo "training data: $(ls "$out"/clean/*.wav | wc -l) clean, $(ls "$out"/augmented/*.wav | wc -l) augmented clips"
+  --copies 2 --nonspeech 150 --seed 1000 2> "$out/augment.log"
+"$py" ../shared/tools/make_mixtures.py mix --sources "$out/sources" --out "$out/tune/clean" \
+  --seed 3001 --n-clips "$n_tune" --prefix tune > "$out/tune.log"
+"$py" tools/train_vad/augment.py --clean "$out/tune/clean" --dev "$dev" --out "$out/tune/augmented" \
+  --copies 1 --nonspeech 40 --seed 90000 2>> "$out/tune.log"
+echo "training data: $(ls "$out"/clean/*.wav | wc -l) clean, $(ls "$out"/augmented/*.wav | wc -l) augmented clips; tuning: $(ls "$out"/tune/*/*.wav | wc -l) clips"

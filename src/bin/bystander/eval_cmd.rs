@@ -231,3 +231,97 @@ pub fn run(
     }
     Ok(())
 }
+
+/// Grid search of the segmenter settings on a tuning folder; prints the best as JSON.
+pub fn tune(dir: &Path) -> Result<(), Failure> {
+    use bystander::vad::{segmenter::Segmenter, VadConfig};
+    let mut clips = Vec::new();
+    find_clips(dir, dir, &mut clips)
+        .map_err(|e| Failure::Input(format!("{}: {e}", dir.display())))?;
+    // Probabilities once per clip (the segmenter does not change them).
+    let mut data = Vec::new();
+    for clip in &clips {
+        let (samples, rate) = load_native(&clip.wav)?;
+        let duration = samples.len() as f64 / rate as f64;
+        let activity = bystander::vad::detect_speech(&samples, rate as f64, &VadConfig::default())
+            .map_err(|e| Failure::Input(format!("{}: {e}", clip.wav.display())))?;
+        let reference = read_intervals(&clip.rttm)?;
+        data.push((
+            clip.stem.starts_with("ns_"),
+            activity.probabilities,
+            reference,
+            duration,
+        ));
+    }
+    eprintln!("{} tuning clips", data.len());
+    let mut best: Option<(f64, f64, VadConfig)> = None;
+    for threshold in [0.3f32, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] {
+        for hysteresis in [0.1f32, 0.2, 0.3] {
+            for min_speech_ms in [50.0, 100.0, 200.0] {
+                for min_silence_ms in [100.0, 200.0, 300.0, 500.0] {
+                    for pad_before_ms in [0.0, 50.0, 100.0] {
+                        for pad_after_ms in [0.0, 50.0, 100.0, 200.0] {
+                            let config = VadConfig {
+                                threshold,
+                                off_threshold: Some((threshold - hysteresis).max(0.01)),
+                                min_speech_ms,
+                                min_silence_ms,
+                                pad_before_ms,
+                                pad_after_ms,
+                            };
+                            let mut all = bystander::eval::Counts::default();
+                            let mut ns = bystander::eval::Counts::default();
+                            for (is_ns, probs, reference, duration) in &data {
+                                let mut seg =
+                                    Segmenter::new(&config, bystander::vad::FRAME_SECONDS);
+                                let mut out = Vec::new();
+                                for &p in probs {
+                                    seg.push(p, &mut out);
+                                }
+                                seg.finish(
+                                    (duration / bystander::vad::FRAME_SECONDS).ceil() as usize,
+                                    &mut out,
+                                );
+                                let hyp: Vec<Interval> = out
+                                    .iter()
+                                    .map(|s| (s.start, s.end.min(*duration)))
+                                    .collect();
+                                let score = VadScore::of(reference, &hyp, None, *duration);
+                                all.add(&score.counts);
+                                if *is_ns {
+                                    ns.add(&score.counts);
+                                }
+                            }
+                            let (f1, share) = (
+                                all.f1(),
+                                if ns.tn + ns.fp > 0 {
+                                    ns.speech_share()
+                                } else {
+                                    0.0
+                                },
+                            );
+                            if share < 0.03 && best.as_ref().is_none_or(|b| f1 > b.0) {
+                                best = Some((f1, share, config));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    match best {
+        Some((f1, share, config)) => {
+            println!(
+                "{:#}",
+                serde_json::json!({
+                    "f1": f1, "nonspeechShare": share,
+                    "settings": bystander::options::vad_options(&config).iter().map(|(k, v)| (k.clone(), v.to_string())).collect::<BTreeMap<_, _>>(),
+                })
+            );
+            Ok(())
+        }
+        None => Err(Failure::Input(
+            "no setting keeps non-speech under 3 %".into(),
+        )),
+    }
+}
