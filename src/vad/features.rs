@@ -11,7 +11,7 @@
 //!   tracked with `FLOOR_SUBWINDOWS` sub-window minima (O(1) per frame), plus a fixed bias
 //!   because the minimum of a fluctuating level underestimates its mean.
 //! - **Band SNR** `s_b = L_b - N_b` (dB), summarised per frame over the speech bands
-//!   (~150-4000 Hz): mean, mean of the top quarter, share of bands above 6 dB; the spread of
+//!   (bands 3..41, ~140-2660 Hz): mean, mean of the top quarter, share of bands above 6 dB; the spread of
 //!   `s_b` across bands (formant structure vs. flat noise); low/high band balance; spectral
 //!   flux (mean |Delta L_b| between frames).
 //! - **Voicing**: subharmonic summation (Hermes, "Measurement of pitch by subharmonic
@@ -79,9 +79,9 @@ const FLOOR_SMOOTHING: f32 = 0.7;
 const FLOOR_BIAS_DB: f32 = 1.5;
 /// Floor of band powers before the log (-200 dB: far below any real signal at any gain).
 const POWER_FLOOR: f32 = 1e-20;
-/// First and last band (inclusive..exclusive) counted as speech bands: ~150-4000 Hz.
+/// First and last band (inclusive..exclusive) counted as speech bands: ~140-2660 Hz.
 const SPEECH_BANDS: (usize, usize) = (3, 41);
-/// Bands below this index are "low" (< ~1 kHz) for the balance feature.
+/// Bands below this index are "low" (below ~700 Hz) for the balance feature.
 const LOW_HIGH_SPLIT: usize = 15;
 
 /// Per-frame scalars kept for the context window.
