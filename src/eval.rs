@@ -101,7 +101,7 @@ impl Counts {
         self.tn += o.tn;
     }
 
-    fn ratio(a: u64, b: u64) -> f64 {
+    pub(crate) fn ratio(a: u64, b: u64) -> f64 {
         if b == 0 {
             f64::NAN
         } else {
@@ -170,6 +170,188 @@ impl VadScore {
         self.counts.add(&o.counts);
         self.counts_collar.add(&o.counts_collar);
     }
+}
+
+/// Frame class for foreground/background scoring: 0 none, 1 foreground, 2 background.
+pub type FrameClass = u8;
+/// No speech.
+pub const NONE: FrameClass = 0;
+/// Foreground speech (also where background overlaps it).
+pub const FOREGROUND: FrameClass = 1;
+/// Background speech only.
+pub const BACKGROUND: FrameClass = 2;
+
+/// Per-frame class of a labelled segment list (issue #4): foreground where a foreground
+/// segment covers the frame centre, else background where a background one does, else none.
+pub fn class_frames(foreground: &[Interval], background: &[Interval], frames: usize) -> Vec<FrameClass> {
+    let f = frame_mask(foreground, frames);
+    let b = frame_mask(background, frames);
+    f.iter()
+        .zip(&b)
+        .map(|(&f, &b)| if f { FOREGROUND } else if b { BACKGROUND } else { NONE })
+        .collect()
+}
+
+/// Confusion counts for foreground/background labels, pooled over frames (and clips).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct LabelCounts {
+    /// `[reference class][hypothesis class]` frame counts (classes none, fg, bg).
+    pub confusion: [[u64; 3]; 3],
+    /// Reference frames with both foreground and background present.
+    pub overlap_reference: u64,
+    /// Of those, frames the hypothesis flags as overlap.
+    pub overlap_hit: u64,
+    /// Frames the hypothesis flags as overlap.
+    pub overlap_flagged: u64,
+    /// Foreground frames of clips without any reference background.
+    pub clean_foreground: u64,
+    /// Of those, frames labelled background.
+    pub clean_foreground_as_background: u64,
+}
+
+impl LabelCounts {
+    /// Counts one clip. `reference_overlap` and `hypothesis_overlap` mark frames where both
+    /// classes are present.
+    pub fn of(
+        reference: &[FrameClass],
+        hypothesis: &[FrameClass],
+        reference_overlap: &[bool],
+        hypothesis_overlap: &[bool],
+        has_background: bool,
+    ) -> LabelCounts {
+        let mut c = LabelCounts::default();
+        for i in 0..reference.len() {
+            let (r, h) = (reference[i], hypothesis[i]);
+            c.confusion[r as usize][h as usize] += 1;
+            let (ro, ho) = (reference_overlap[i], hypothesis_overlap[i]);
+            c.overlap_reference += ro as u64;
+            c.overlap_flagged += ho as u64;
+            c.overlap_hit += (ro && ho) as u64;
+            if !has_background && r == FOREGROUND {
+                c.clean_foreground += 1;
+                c.clean_foreground_as_background += (h == BACKGROUND) as u64;
+            }
+        }
+        c
+    }
+
+    /// Adds another clip's counts.
+    pub fn add(&mut self, o: &LabelCounts) {
+        for r in 0..3 {
+            for h in 0..3 {
+                self.confusion[r][h] += o.confusion[r][h];
+            }
+        }
+        self.overlap_reference += o.overlap_reference;
+        self.overlap_hit += o.overlap_hit;
+        self.overlap_flagged += o.overlap_flagged;
+        self.clean_foreground += o.clean_foreground;
+        self.clean_foreground_as_background += o.clean_foreground_as_background;
+    }
+
+    fn row(&self, r: FrameClass) -> u64 {
+        self.confusion[r as usize].iter().sum()
+    }
+
+    /// Share of reference-foreground frames labelled foreground.
+    pub fn foreground_recall(&self) -> f64 {
+        Counts::ratio(self.confusion[1][1], self.row(FOREGROUND))
+    }
+    /// Share of reference-background frames labelled background.
+    pub fn background_recall(&self) -> f64 {
+        Counts::ratio(self.confusion[2][2], self.row(BACKGROUND))
+    }
+    /// Share of frames labelled background whose reference class is background.
+    pub fn background_precision(&self) -> f64 {
+        let labelled: u64 = (0..3).map(|r| self.confusion[r][2]).sum();
+        Counts::ratio(self.confusion[2][2], labelled)
+    }
+    /// Share of reference non-speech frames labelled background.
+    pub fn false_background_on_silence(&self) -> f64 {
+        Counts::ratio(self.confusion[0][2], self.row(NONE))
+    }
+    /// Share of reference speech frames carrying their reference label.
+    pub fn label_accuracy(&self) -> f64 {
+        Counts::ratio(
+            self.confusion[1][1] + self.confusion[2][2],
+            self.row(FOREGROUND) + self.row(BACKGROUND),
+        )
+    }
+    /// Share of reference overlap frames flagged as overlap.
+    pub fn overlap_recall(&self) -> f64 {
+        Counts::ratio(self.overlap_hit, self.overlap_reference)
+    }
+    /// Share of flagged overlap frames that are reference overlap.
+    pub fn overlap_precision(&self) -> f64 {
+        Counts::ratio(self.overlap_hit, self.overlap_flagged)
+    }
+    /// In clips without background: share of foreground frames labelled background.
+    pub fn clean_foreground_as_background_rate(&self) -> f64 {
+        Counts::ratio(self.clean_foreground_as_background, self.clean_foreground)
+    }
+    /// Reference speech frames.
+    pub fn speech_frames(&self) -> u64 {
+        self.row(FOREGROUND) + self.row(BACKGROUND)
+    }
+}
+
+/// Reliability of segment confidences: 10 equal-width bins; a segment is right when most of
+/// its frames carry its label in the reference.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Calibration {
+    /// Per bin: segments, sum of confidences, segments right.
+    pub bins: [(u64, f64, u64); 10],
+}
+
+impl Calibration {
+    /// Adds one segment.
+    pub fn add_segment(&mut self, confidence: f64, right: bool) {
+        let b = ((confidence * 10.0).floor() as usize).min(9);
+        self.bins[b].0 += 1;
+        self.bins[b].1 += confidence;
+        self.bins[b].2 += right as u64;
+    }
+
+    /// Adds another calibration's bins.
+    pub fn add(&mut self, o: &Calibration) {
+        for (a, b) in self.bins.iter_mut().zip(&o.bins) {
+            a.0 += b.0;
+            a.1 += b.1;
+            a.2 += b.2;
+        }
+    }
+
+    /// Segments counted.
+    pub fn segments(&self) -> u64 {
+        self.bins.iter().map(|b| b.0).sum()
+    }
+
+    /// Expected calibration error: `sum_b n_b / N |accuracy_b - mean confidence_b|`.
+    pub fn expected_calibration_error(&self) -> f64 {
+        let n = self.segments();
+        if n == 0 {
+            return f64::NAN;
+        }
+        self.bins
+            .iter()
+            .filter(|b| b.0 > 0)
+            .map(|&(k, conf, right)| (k as f64 / n as f64) * (right as f64 / k as f64 - conf / k as f64).abs())
+            .sum()
+    }
+}
+
+/// Whether a hypothesis segment `[start, end)` labelled `class` is right: most of its
+/// frames carry `class` in the reference.
+pub fn segment_is_right(reference: &[FrameClass], start: f64, end: f64, class: FrameClass) -> bool {
+    let mask = frame_mask(&[(start, end)], reference.len());
+    let (mut n, mut hit) = (0u64, 0u64);
+    for (r, m) in reference.iter().zip(mask) {
+        if m {
+            n += 1;
+            hit += (*r == class) as u64;
+        }
+    }
+    n > 0 && 2 * hit > n
 }
 
 /// Parses RTTM `SPEAKER` lines into `(speaker, start, end)`.
@@ -251,5 +433,31 @@ mod tests {
         let r = parse_rttm("SPEAKER f 1 1.50 2.25 <NA> <NA> spk <NA> <NA>\n;; comment\n");
         assert_eq!(r, vec![("spk".to_string(), 1.5, 3.75)]);
         assert_eq!(parse_uem("f 1 0.0 30.5\n"), vec![(0.0, 30.5)]);
+    }
+
+    #[test]
+    fn label_counts_and_calibration() {
+        let reference = class_frames(&[(0.0, 0.05)], &[(0.03, 0.08)], 10);
+        assert_eq!(reference, vec![1, 1, 1, 1, 1, 2, 2, 2, 0, 0]);
+        let hypothesis = vec![1, 1, 1, 2, 2, 2, 2, 0, 2, 0];
+        let ro = vec![false, false, false, true, true, false, false, false, false, false];
+        let ho = vec![false, false, true, true, false, false, false, false, false, false];
+        let c = LabelCounts::of(&reference, &hypothesis, &ro, &ho, true);
+        assert!((c.foreground_recall() - 0.6).abs() < 1e-9);
+        assert!((c.background_recall() - 2.0 / 3.0).abs() < 1e-9);
+        assert!((c.background_precision() - 2.0 / 5.0).abs() < 1e-9);
+        assert!((c.false_background_on_silence() - 0.5).abs() < 1e-9);
+        assert!((c.label_accuracy() - 5.0 / 8.0).abs() < 1e-9);
+        assert!((c.overlap_recall() - 0.5).abs() < 1e-9);
+        assert!((c.overlap_precision() - 0.5).abs() < 1e-9);
+        assert!(c.clean_foreground_as_background_rate().is_nan());
+        assert!(segment_is_right(&reference, 0.0, 0.04, FOREGROUND));
+        assert!(!segment_is_right(&reference, 0.03, 0.08, FOREGROUND));
+        let mut cal = Calibration::default();
+        cal.add_segment(0.95, true);
+        cal.add_segment(0.95, false);
+        cal.add_segment(0.25, false);
+        // Bin 9: accuracy 0.5 vs 0.95; bin 2: 0 vs 0.25.
+        assert!((cal.expected_calibration_error() - (2.0 / 3.0 * 0.45 + 1.0 / 3.0 * 0.25)).abs() < 1e-9);
     }
 }

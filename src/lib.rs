@@ -28,6 +28,7 @@ mod colormap_data;
 pub mod error;
 pub mod eval;
 pub mod fastmath;
+pub mod fgbg;
 pub mod image;
 pub mod mel;
 pub mod npy;

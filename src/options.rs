@@ -446,6 +446,71 @@ pub fn vad_options(config: &crate::vad::VadConfig) -> OptionMap {
     ]
 }
 
+/// Option names [`analyzer_config`] accepts (the VAD's plus the labeller's).
+pub const ANALYZER_OPTIONS: &[&str] = &[
+    "threshold",
+    "offThreshold",
+    "minSpeechMs",
+    "minSilenceMs",
+    "padBeforeMs",
+    "padAfterMs",
+    "backgroundThreshold",
+    "switchPenalty",
+    "minLabelMs",
+    "overlapThreshold",
+];
+
+/// Builds and validates a foreground/background configuration from camelCase options
+/// (absent or null = default).
+///
+/// # Errors
+/// [`Error::UnknownOption`] or [`Error::InvalidConfig`] naming the field and its range.
+pub fn analyzer_config(options: &OptionMap) -> Result<crate::fgbg::AnalyzerConfig> {
+    check_names(options, ANALYZER_OPTIONS)?;
+    let (vad_part, own): (OptionMap, OptionMap) = options
+        .iter()
+        .cloned()
+        .partition(|(k, _)| VAD_OPTIONS.contains(&k.as_str()));
+    let mut c = crate::fgbg::AnalyzerConfig {
+        vad: vad_config(&vad_part)?,
+        ..Default::default()
+    };
+    for (name, value) in &own {
+        if *value == OptionValue::Null {
+            continue;
+        }
+        let f = Field { name, value };
+        match name.as_str() {
+            "backgroundThreshold" => c.background_threshold = f.number()? as f32,
+            "switchPenalty" => c.switch_penalty = f.number()? as f32,
+            "minLabelMs" => c.min_label_ms = f.number()?,
+            "overlapThreshold" => c.overlap_threshold = f.number()? as f32,
+            _ => {}
+        }
+    }
+    c.validate()?;
+    Ok(c)
+}
+
+/// The effective options of a foreground/background configuration.
+pub fn analyzer_options(config: &crate::fgbg::AnalyzerConfig) -> OptionMap {
+    use OptionValue::Number;
+    let mut o = vad_options(&config.vad);
+    o.extend([
+        (
+            "backgroundThreshold".into(),
+            Number(config.background_threshold as f64),
+        ),
+        ("switchPenalty".into(), Number(config.switch_penalty as f64)),
+        ("minLabelMs".into(), Number(config.min_label_ms)),
+        (
+            "overlapThreshold".into(),
+            Number(config.overlap_threshold as f64),
+        ),
+    ]);
+    o
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,6 +86,43 @@ pub fn to_webvtt(segments: &[NamedSegment]) -> String {
     out
 }
 
+/// Praat TextGrid (long text format) with one interval tier named `tier`: the segments as
+/// labelled intervals, the gaps between them as empty intervals, covering `0..duration`.
+/// Segments must be sorted and must not overlap.
+pub fn to_textgrid(segments: &[NamedSegment], duration: f64, tier: &str) -> String {
+    let end = segments
+        .iter()
+        .map(|s| s.end)
+        .fold(duration.max(0.0), f64::max);
+    let mut intervals: Vec<(f64, f64, &str)> = Vec::new();
+    let mut t = 0.0;
+    for s in segments {
+        if s.start > t {
+            intervals.push((t, s.start, ""));
+        }
+        intervals.push((s.start.max(t), s.end, s.name));
+        t = s.end;
+    }
+    if end > t || intervals.is_empty() {
+        intervals.push((t, end, ""));
+    }
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "File type = \"ooTextFile\"\nObject class = \"TextGrid\"\n\nxmin = 0\nxmax = {end}\ntiers? <exists>\nsize = 1\nitem []:\n    item [1]:\n        class = \"IntervalTier\"\n        name = \"{tier}\"\n        xmin = 0\n        xmax = {end}\n        intervals: size = {}\n",
+        intervals.len()
+    );
+    for (i, (a, b, text)) in intervals.iter().enumerate() {
+        let _ = write!(
+            out,
+            "        intervals [{}]:\n            xmin = {a}\n            xmax = {b}\n            text = \"{}\"\n",
+            i + 1,
+            text.replace('"', "\"\"")
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +143,9 @@ mod tests {
             to_webvtt(&s),
             "WEBVTT\n\n1\n00:00:01.500 --> 01:02:05.250\nspeech\n"
         );
+        let tg = to_textgrid(&s, 4000.0, "speech");
+        assert!(tg.contains("intervals: size = 3"), "{tg}");
+        assert!(tg.contains("xmin = 1.5\n            xmax = 3725.25\n            text = \"speech\""));
+        assert!(tg.contains("xmin = 3725.25\n            xmax = 4000\n            text = \"\""));
     }
 }

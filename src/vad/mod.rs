@@ -218,6 +218,22 @@ impl FrontEnd {
     /// # Errors
     /// [`Error::InvalidState`] after `finish`.
     pub fn push(&mut self, samples: &[f32], sink: impl FnMut(&[f32; N_FEATURES])) -> Result<()> {
+        self.push_to(samples, &mut FeaturesOnly(sink))
+    }
+
+    /// Flushes everything; calls `sink` for every remaining frame.
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] when called twice.
+    pub fn finish(&mut self, sink: impl FnMut(&[f32; N_FEATURES])) -> Result<()> {
+        self.finish_to(&mut FeaturesOnly(sink))
+    }
+
+    /// Pushes samples; hands every power frame and every feature row to `sink`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] after `finish`.
+    pub fn push_to(&mut self, samples: &[f32], sink: &mut impl FrameSink) -> Result<()> {
         self.received += samples.len();
         self.resampled.clear();
         if samples.iter().all(|x| x.is_finite()) {
@@ -235,32 +251,51 @@ impl FrontEnd {
         Ok(())
     }
 
-    /// Flushes everything; calls `sink` for every remaining frame.
+    /// Flushes everything into `sink`.
     ///
     /// # Errors
     /// [`Error::InvalidState`] when called twice.
-    pub fn finish(&mut self, mut sink: impl FnMut(&[f32; N_FEATURES])) -> Result<()> {
+    pub fn finish_to(&mut self, sink: &mut impl FrameSink) -> Result<()> {
         self.resampled.clear();
         self.resampler.finish(&mut self.resampled)?;
         self.dc_blocker.process(&mut self.resampled);
         self.power.clear();
         self.spectrogram.push(&self.resampled, &mut self.power)?;
         self.spectrogram.finish(&mut self.power)?;
-        self.consume(&mut sink);
-        self.features.finish(sink);
+        self.consume(sink);
+        self.features.finish(|row| sink.features(row));
         Ok(())
     }
 
-    fn consume(&mut self, mut sink: impl FnMut(&[f32; N_FEATURES])) {
+    fn consume(&mut self, sink: &mut impl FrameSink) {
         for row in self.power.chunks_exact(N_BINS) {
+            sink.power_frame(row);
             self.mel_bank.apply(row, &mut self.mel_row);
             if self
                 .features
                 .push(row, &self.mel_row, &mut self.feature_row)
             {
-                sink(&self.feature_row);
+                sink.features(&self.feature_row);
             }
         }
+    }
+}
+
+/// Receives what the [`FrontEnd`] computes, in order: every linear power frame as soon as
+/// it exists (`N_BINS` values, frame `n` centred at `n x 10 ms`), and the feature row of
+/// frame `n - CONTEXT` after it (the features need `CONTEXT` frames of lookahead).
+pub trait FrameSink {
+    /// One linear power frame (`N_BINS` values). The default ignores it.
+    fn power_frame(&mut self, _power: &[f32]) {}
+    /// The feature row of the next frame, in frame order.
+    fn features(&mut self, row: &[f32; N_FEATURES]);
+}
+
+struct FeaturesOnly<F>(F);
+
+impl<F: FnMut(&[f32; N_FEATURES])> FrameSink for FeaturesOnly<F> {
+    fn features(&mut self, row: &[f32; N_FEATURES]) {
+        (self.0)(row)
     }
 }
 

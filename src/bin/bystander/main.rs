@@ -12,6 +12,8 @@ fn main() -> std::process::ExitCode {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
+mod analyze_cmd;
+#[cfg(not(target_arch = "wasm32"))]
 mod eval_cmd;
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -40,6 +42,9 @@ mod cli {
         Spectrogram(SpectrogramArgs),
         /// Detect speech (anyone speaking) in audio files; print segments.
         Vad(VadArgs),
+        /// Label speech foreground (the near talker) or background (far talkers, TV, another
+        /// room); print the report or segments.
+        Analyze(crate::analyze_cmd::AnalyzeArgs),
         /// Score voice activity against reference RTTMs: every *.wav with a matching *.rttm
         /// (and *.uem) under DIR, per clip and pooled per folder, with optional peers.
         Eval(EvalArgs),
@@ -51,6 +56,10 @@ mod cli {
         /// search maximising pooled frame F1 with < 3 % of non-speech clips' frames marked.
         #[command(hide = true)]
         TuneVad(TuneArgs),
+        /// Write the foreground/background model's inputs per frame (.npy), for
+        /// tools/train_fgbg/.
+        #[command(hide = true)]
+        FgbgFeatures(crate::analyze_cmd::FgbgFeaturesArgs),
     }
 
     #[derive(clap::Args, Debug)]
@@ -205,6 +214,8 @@ mod cli {
             ),
             Command::Features(args) => run_features(&args),
             Command::TuneVad(args) => crate::eval_cmd::tune(&args.dir),
+            Command::Analyze(args) => crate::analyze_cmd::run(&args),
+            Command::FgbgFeatures(args) => crate::analyze_cmd::run_features(&args),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,

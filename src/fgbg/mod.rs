@@ -1,0 +1,783 @@
+//! Background-speech detection: every speech segment labelled `foreground` (the near talker
+//! addressing the device) or `background` (far talkers, TV, another room), with a
+//! calibrated confidence and the cues behind the decision.
+//!
+//! Pipeline (one pass, streaming, on the VAD's own frames: no second FFT):
+//!
+//! 1. The VAD front end ([`crate::vad::FrontEnd`]) gives each 10 ms frame's linear power and
+//!    speech probability `p_s`; its segmenter gives the speech segments.
+//! 2. [`cues`] turns the power frames into per-frame cues: 100 ms speech-band level, level
+//!    above the noise floor, the sharpest 20 ms level fall and rise, the modulation depth
+//!    (all near/far cues: direct sound stops abruptly, a room's reverberation smooths
+//!    offsets and fills dips; Wen, Habets & Naylor 2008; Falk et al. 2010), and two spectral
+//!    balances (broadcast band limits, the low-pass of a doorway).
+//! 3. **Anchor** ([`Anchor`]): the foreground talker's level is the 95th percentile of the
+//!    level of confident speech frames (`p_s >= 0.5`) so far: the near talker is usually the
+//!    loudest sustained talker (the anchoring idea of King et al., "Robust speech recognition
+//!    via anchor word representations", Interspeech 2017). Every frame's level is then
+//!    taken relative to it.
+//! 4. A small trained network ([`model`]) maps a frame's cues, relative level and `p_s` to
+//!    `q_b = P(background | speech frame)` and `q_o = P(background also present | foreground
+//!    frame)`.
+//! 5. Each VAD speech segment is labelled by a two-state Viterbi pass (foreground,
+//!    background) over its frames' `q_b` with a switch penalty, runs shorter than
+//!    `minLabelMs` merged into their neighbours, so labels never leave the VAD's speech.
+//!    Segment confidence is the mean posterior of the chosen label, Platt-calibrated on the
+//!    tuning clips.
+//!
+//! Streaming: a VAD segment is labelled (provisionally) as soon as the VAD closes it, with
+//! the anchor as it stands; [`Analyzer::report`] relabels everything with the current
+//! anchor, and [`Analyzer::finish`] with the final one. Per frame the analyser keeps one
+//! compact record (the cues quantised to 16 bits), so memory grows with the input like the
+//! report's own per-frame probability arrays, and nothing else grows.
+
+pub mod cues;
+pub mod model;
+mod weights;
+
+use crate::error::{Error, Result};
+use crate::segment::Segment;
+use crate::vad::features::N_FEATURES;
+use crate::vad::segmenter::Segmenter;
+use crate::vad::{FrameSink, FrontEnd, VadConfig, FRAME_SECONDS};
+use cues::{CueExtractor, FrameCues};
+use model::{sigmoid, N_INPUTS};
+use serde::{Deserialize, Serialize};
+
+/// Version of the report's layout; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Foreground/background settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyzerConfig {
+    /// Voice activity settings (where anyone speaks).
+    #[serde(flatten)]
+    pub vad: VadConfig,
+    /// Background posterior above which a frame leans background, `0 < x < 1`.
+    /// **Default** 0.5 (tuned on the tuning clips, see `tools/train_fgbg/`).
+    pub background_threshold: f32,
+    /// Cost of a label change inside a speech segment, in nats of log posterior,
+    /// `0..=100`. **Default** 8.
+    pub switch_penalty: f32,
+    /// Shortest labelled run, ms, `10..=10000`; shorter runs join a neighbour.
+    /// **Default** 300.
+    pub min_label_ms: f64,
+    /// Mean overlap posterior above which a foreground run is flagged `overlap`, `0 < x < 1`.
+    /// **Default** 0.5.
+    pub overlap_threshold: f32,
+}
+
+impl Default for AnalyzerConfig {
+    fn default() -> Self {
+        AnalyzerConfig {
+            vad: VadConfig::default(),
+            background_threshold: 0.5,
+            switch_penalty: 8.0,
+            min_label_ms: 300.0,
+            overlap_threshold: 0.5,
+        }
+    }
+}
+
+impl AnalyzerConfig {
+    /// Checks every field.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] naming the field and its range.
+    pub fn validate(&self) -> Result<()> {
+        self.vad.validate()?;
+        for (name, v) in [
+            ("backgroundThreshold", self.background_threshold),
+            ("overlapThreshold", self.overlap_threshold),
+        ] {
+            if !(v > 0.0 && v < 1.0) {
+                return Err(Error::invalid(
+                    name,
+                    format!("must be a number in (0, 1); got {v}"),
+                ));
+            }
+        }
+        if !(self.switch_penalty >= 0.0 && self.switch_penalty <= 100.0) {
+            return Err(Error::invalid(
+                "switchPenalty",
+                format!("must be a number in 0..=100; got {}", self.switch_penalty),
+            ));
+        }
+        if !(self.min_label_ms.is_finite() && (10.0..=10_000.0).contains(&self.min_label_ms)) {
+            return Err(Error::invalid(
+                "minLabelMs",
+                format!(
+                    "must be a number of milliseconds in 10..=10000; got {}",
+                    self.min_label_ms
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Which talker a segment belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Label {
+    /// The near talker addressing the device.
+    Foreground,
+    /// Anyone else: far talkers, TV or radio, another room.
+    Background,
+}
+
+impl Label {
+    /// `"foreground"` or `"background"` (also the RTTM speaker name).
+    pub fn name(self) -> &'static str {
+        match self {
+            Label::Foreground => "foreground",
+            Label::Background => "background",
+        }
+    }
+}
+
+/// The figures behind a segment's label, so that a reviewer can see why.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SegmentCues {
+    /// Active speech level of the segment: power mean of the 100 ms speech-band
+    /// (125-4000 Hz) level over its confident speech frames, dBFS (RMS).
+    pub level_db: f32,
+    /// `levelDb` minus the foreground anchor's level, dB (negative = quieter than the
+    /// foreground talker).
+    pub relative_level_db: f32,
+    /// Reverberation figure: the median over the segment of the sharpest 20 ms level fall
+    /// within +-150 ms, dB. Direct sound stops abruptly (near talkers: typically 15-30 dB);
+    /// reverberation caps the fall at the room's decay (far talkers: typically under 10 dB).
+    /// Low = reverberant / far.
+    pub reverb: f32,
+    /// Median modulation depth (standard deviation of the frame level over +-150 ms), dB.
+    pub depth_db: f32,
+    /// Median level above the noise floor, dB.
+    pub snr_db: f32,
+    /// Median 4-7 kHz level relative to the speech band, dB (broadcast band limits).
+    pub high_band_db: f32,
+    /// Mean background posterior of the model over the segment, `0..=1`.
+    pub background_score: f32,
+}
+
+/// One labelled stretch of speech.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelledSegment {
+    /// Start, seconds.
+    pub start: f64,
+    /// End, seconds (exclusive).
+    pub end: f64,
+    /// Foreground or background.
+    pub label: Label,
+    /// Probability that the label is right, `0..=1` (calibrated on the tuning clips).
+    pub confidence: f32,
+    /// True for a foreground segment under which background speech was detected.
+    pub overlap: bool,
+    /// The figures behind the label.
+    pub cues: SegmentCues,
+}
+
+/// The foreground talker's reference level.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnchorInfo {
+    /// Anchor level, dBFS (95th percentile of confident speech-frame levels); `null` before
+    /// any confident speech.
+    pub level_db: Option<f32>,
+    /// Confident speech frames it rests on.
+    pub frames: u64,
+}
+
+/// The whole analysis of a clip (the JSON report of the CLI and the JS `analyze`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The crate version.
+    pub version: String,
+    /// The settings used.
+    pub config: AnalyzerConfig,
+    /// Input sample rate, Hz.
+    pub sample_rate: f64,
+    /// Input duration, seconds.
+    pub duration: f64,
+    /// Seconds per probability frame (0.01).
+    pub frame_seconds: f64,
+    /// Labelled segments, sorted by start; they lie inside `speech` and do not overlap.
+    pub segments: Vec<LabelledSegment>,
+    /// The voice activity segments.
+    pub speech: Vec<Segment>,
+    /// Per frame: probability that foreground speech is present.
+    pub foreground_probability: Vec<f32>,
+    /// Per frame: probability that background speech is present.
+    pub background_probability: Vec<f32>,
+    /// The foreground anchor.
+    pub anchor: AnchorInfo,
+    /// Things a reviewer should know (non-finite samples, no foreground talker found).
+    pub warnings: Vec<String>,
+}
+
+/// Histogram of confident speech-frame levels; the anchor is its 95th percentile.
+#[derive(Debug, Clone)]
+pub struct Anchor {
+    counts: Vec<u32>,
+    total: u64,
+}
+
+impl Default for Anchor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Anchor {
+    const LOW_DB: f32 = -140.0;
+    const BIN_DB: f32 = 0.5;
+    const BINS: usize = 300;
+    /// Frames (1 s of speech) below which the anchor is considered weak.
+    pub const MIN_FRAMES: u64 = 100;
+
+    /// An empty anchor.
+    pub fn new() -> Self {
+        Anchor {
+            counts: vec![0; Self::BINS],
+            total: 0,
+        }
+    }
+
+    /// Adds one confident speech frame's level (dBFS).
+    pub fn add(&mut self, level_db: f32) {
+        let bin = ((level_db - Self::LOW_DB) / Self::BIN_DB).clamp(0.0, (Self::BINS - 1) as f32);
+        self.counts[bin as usize] += 1;
+        self.total += 1;
+    }
+
+    /// Frames seen.
+    pub fn frames(&self) -> u64 {
+        self.total
+    }
+
+    /// The 95th percentile level (bin centre), or `None` before any frame.
+    pub fn level_db(&self) -> Option<f32> {
+        if self.total == 0 {
+            return None;
+        }
+        let target = (self.total as f64 * 0.95).ceil() as u64;
+        let mut seen = 0u64;
+        for (i, &c) in self.counts.iter().enumerate() {
+            seen += c as u64;
+            if seen >= target {
+                return Some(Self::LOW_DB + (i as f32 + 0.5) * Self::BIN_DB);
+            }
+        }
+        None
+    }
+}
+
+/// Per-frame record kept for relabelling: the speech probability and the cues, quantised
+/// (probability in 1/65535 steps, cues in 1/100 dB steps, range +-327 dB).
+#[derive(Debug, Clone, Copy, Default)]
+struct FrameRecord {
+    p: u16,
+    cues: [i16; cues::N_CUES],
+}
+
+impl FrameRecord {
+    fn new(p: f32, c: &FrameCues) -> Self {
+        let q = |v: f32| (v * 100.0).round().clamp(-32767.0, 32767.0) as i16;
+        let a = c.to_array();
+        let mut cues = [0i16; cues::N_CUES];
+        for (o, v) in cues.iter_mut().zip(a) {
+            *o = q(v);
+        }
+        FrameRecord {
+            p: (p.clamp(0.0, 1.0) * 65535.0).round() as u16,
+            cues,
+        }
+    }
+
+    fn p(&self) -> f32 {
+        self.p as f32 / 65535.0
+    }
+
+    fn cue(&self, i: usize) -> f32 {
+        self.cues[i] as f32 * 0.01
+    }
+}
+
+/// The model's inputs for one frame: `p_s`, level relative to the anchor (clipped to
+/// -40..+15 dB), then the cues other than the absolute level, then the anchor's strength
+/// (`min(1, frames / 300)`). The absolute level is left out on purpose: it depends on the
+/// recording gain.
+fn model_inputs(r: &FrameRecord, anchor_db: Option<f32>, strength: f32) -> [f32; N_INPUTS] {
+    let level = r.cue(0);
+    let rel = anchor_db.map_or(0.0, |a| (level - a).clamp(-40.0, 15.0));
+    [
+        r.p(),
+        rel,
+        r.cue(1),
+        r.cue(2),
+        r.cue(3),
+        r.cue(4),
+        r.cue(5),
+        r.cue(6),
+        strength,
+    ]
+}
+
+/// Names of [`model_inputs`], for the feature dump.
+pub const INPUT_NAMES: [&str; N_INPUTS] = [
+    "p_speech", "rel_level", "snr", "drop", "rise", "depth", "hf", "tilt", "anchor_strength",
+];
+
+/// Everything the front end's frames feed (kept apart from the front end so that it can be
+/// the [`FrameSink`]).
+#[derive(Debug)]
+struct State {
+    segmenter: Segmenter,
+    cues: CueExtractor,
+    anchor: Anchor,
+    frames: Vec<FrameRecord>,
+    speech: Vec<Segment>,
+    /// VAD segments closed since the last labelling pass.
+    closed: usize,
+}
+
+impl FrameSink for State {
+    fn power_frame(&mut self, power: &[f32]) {
+        self.cues.push_frame(power);
+    }
+
+    fn features(&mut self, row: &[f32; N_FEATURES]) {
+        let p = crate::vad::model::speech_probability(row);
+        self.segmenter.push(p, &mut self.speech);
+        let c = self.cues.next_cues();
+        if p >= 0.5 {
+            self.anchor.add(c.level);
+        }
+        self.frames.push(FrameRecord::new(p, &c));
+    }
+}
+
+/// Streaming foreground/background analyser.
+#[derive(Debug)]
+pub struct Analyzer {
+    config: AnalyzerConfig,
+    sample_rate_hz: f64,
+    front: FrontEnd,
+    state: State,
+    labeller: Labeller,
+    finished: bool,
+}
+
+impl Analyzer {
+    /// An analyser for audio at `sample_rate_hz` (whole Hz in `8000..=192000`).
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedSampleRate`], or [`Error::InvalidConfig`] from
+    /// [`AnalyzerConfig::validate`].
+    pub fn new(sample_rate_hz: f64, config: AnalyzerConfig) -> Result<Self> {
+        config.validate()?;
+        Ok(Analyzer {
+            front: FrontEnd::new(sample_rate_hz)?,
+            state: State {
+                segmenter: Segmenter::new(&config.vad, FRAME_SECONDS),
+                cues: CueExtractor::new(),
+                anchor: Anchor::new(),
+                frames: Vec::new(),
+                speech: Vec::new(),
+                closed: 0,
+            },
+            labeller: Labeller::new(&config),
+            config,
+            sample_rate_hz,
+            finished: false,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &AnalyzerConfig {
+        &self.config
+    }
+
+    /// Input duration so far, seconds.
+    pub fn duration(&self) -> f64 {
+        self.front.samples_received() as f64 / self.sample_rate_hz
+    }
+
+    /// Pushes a block of samples (any length; NaN/Inf count as 0). Appends the speech
+    /// segments the VAD closed during this block, labelled with the anchor as it stands
+    /// (provisional: [`Analyzer::finish`] may relabel them), to `segments`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] after [`Analyzer::finish`].
+    pub fn push(&mut self, samples: &[f32], segments: &mut Vec<LabelledSegment>) -> Result<()> {
+        if self.finished {
+            return Err(Error::InvalidState(
+                "push after finish: the stream has ended; make a new one".into(),
+            ));
+        }
+        self.front.push_to(samples, &mut self.state)?;
+        self.label_closed(segments);
+        Ok(())
+    }
+
+    /// Pushes samples without labelling the segments closed so far (batch use).
+    fn push_unlabelled(&mut self, samples: &[f32]) -> Result<()> {
+        if self.finished {
+            return Err(Error::InvalidState(
+                "push after finish: the stream has ended; make a new one".into(),
+            ));
+        }
+        self.front.push_to(samples, &mut self.state)?;
+        self.state.closed = self.state.speech.len();
+        Ok(())
+    }
+
+    fn label_closed(&mut self, segments: &mut Vec<LabelledSegment>) {
+        let anchor = self.state.anchor.level_db();
+        let strength = self.strength();
+        for s in &self.state.speech[self.state.closed..] {
+            self.labeller
+                .label(&self.state.frames, s, anchor, strength, segments);
+        }
+        self.state.closed = self.state.speech.len();
+    }
+
+    fn strength(&self) -> f32 {
+        (self.state.anchor.frames() as f32 / 300.0).min(1.0)
+    }
+
+    /// The report so far, every segment labelled with the current anchor (labels may still
+    /// change as evidence about the foreground talker accumulates).
+    pub fn report(&mut self) -> Report {
+        self.build_report()
+    }
+
+    /// Ends the stream and returns the final report.
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] when called twice.
+    pub fn finish(&mut self) -> Result<Report> {
+        if self.finished {
+            return Err(Error::InvalidState("finish called twice".into()));
+        }
+        self.finished = true;
+        self.front.finish_to(&mut self.state)?;
+        let duration = self.duration();
+        let total_frames = (duration / FRAME_SECONDS).ceil() as usize;
+        self.state.segmenter.finish(total_frames, &mut self.state.speech);
+        if let Some(last) = self.state.speech.last_mut() {
+            last.end = last.end.min(duration);
+        }
+        self.state.closed = self.state.speech.len();
+        Ok(self.build_report())
+    }
+
+    /// The model inputs of every frame so far with the current anchor (training dump).
+    pub fn model_inputs(&self) -> Vec<[f32; N_INPUTS]> {
+        let anchor = self.state.anchor.level_db();
+        let strength = self.strength();
+        self.state
+            .frames
+            .iter()
+            .map(|r| model_inputs(r, anchor, strength))
+            .collect()
+    }
+
+    /// The VAD segments so far.
+    pub fn speech(&self) -> &[Segment] {
+        &self.state.speech
+    }
+
+    fn build_report(&mut self) -> Report {
+        let anchor = self.state.anchor.level_db();
+        let strength = self.strength();
+        let n = self.state.frames.len();
+        let mut fg = Vec::with_capacity(n);
+        let mut bg = Vec::with_capacity(n);
+        for r in &self.state.frames {
+            let [zb, zo] = model::logits(&model_inputs(r, anchor, strength));
+            let (p, qb, qo) = (r.p(), sigmoid(zb), sigmoid(zo));
+            fg.push(p * (1.0 - qb));
+            bg.push(p * (qb + (1.0 - qb) * qo));
+        }
+        let mut segments = Vec::new();
+        for s in &self.state.speech {
+            self.labeller.label(
+                &self.state.frames,
+                s,
+                anchor,
+                strength,
+                &mut segments,
+            );
+        }
+        let mut warnings = Vec::new();
+        let bad = self.front.non_finite_samples();
+        if bad > 0 {
+            warnings.push(format!(
+                "{bad} samples were NaN or infinite and were treated as silence"
+            ));
+        }
+        if !self.state.speech.is_empty() && self.state.anchor.frames() < Anchor::MIN_FRAMES {
+            warnings.push(format!(
+                "weak foreground anchor: only {} confident speech frames; labels are uncertain",
+                self.state.anchor.frames()
+            ));
+        }
+        Report {
+            schema_version: SCHEMA_VERSION,
+            version: crate::VERSION.to_string(),
+            config: self.config.clone(),
+            sample_rate: self.sample_rate_hz,
+            duration: self.duration(),
+            frame_seconds: FRAME_SECONDS,
+            segments,
+            speech: self.state.speech.clone(),
+            foreground_probability: fg,
+            background_probability: bg,
+            anchor: AnchorInfo {
+                level_db: anchor,
+                frames: self.state.anchor.frames(),
+            },
+            warnings,
+        }
+    }
+}
+
+/// Turns a VAD segment's frames into labelled runs (Viterbi over two states).
+#[derive(Debug, Clone)]
+struct Labeller {
+    bias: f32,
+    switch_penalty: f32,
+    min_run: usize,
+    overlap_logit: f32,
+    // Scratch, reused across segments (no allocation per frame).
+    zb: Vec<f32>,
+    zo: Vec<f32>,
+    back: Vec<[u8; 2]>,
+    states: Vec<u8>,
+    scratch: Vec<f32>,
+}
+
+fn logit(p: f32) -> f32 {
+    (p / (1.0 - p)).ln()
+}
+
+impl Labeller {
+    fn new(config: &AnalyzerConfig) -> Self {
+        Labeller {
+            bias: logit(config.background_threshold),
+            switch_penalty: config.switch_penalty,
+            min_run: ((config.min_label_ms / 1000.0 / FRAME_SECONDS).round() as usize).max(1),
+            overlap_logit: logit(config.overlap_threshold),
+            zb: Vec::new(),
+            zo: Vec::new(),
+            back: Vec::new(),
+            states: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Labels the frames of `speech` (a VAD segment) and appends the runs to `out`.
+    fn label(
+        &mut self,
+        frames: &[FrameRecord],
+        speech: &Segment,
+        anchor: Option<f32>,
+        strength: f32,
+        out: &mut Vec<LabelledSegment>,
+    ) {
+        let first = ((speech.start / FRAME_SECONDS).round() as usize).min(frames.len());
+        let last = ((speech.end / FRAME_SECONDS).round() as usize).clamp(first, frames.len());
+        if first == last {
+            return;
+        }
+        let span = &frames[first..last];
+        self.zb.clear();
+        self.zo.clear();
+        for r in span {
+            let [zb, zo] = model::logits(&model_inputs(r, anchor, strength));
+            self.zb.push(zb);
+            self.zo.push(zo);
+        }
+        self.viterbi();
+        self.merge_short_runs();
+        // Emit runs.
+        let n = span.len();
+        let mut i = 0;
+        while i < n {
+            let s = self.states[i];
+            let mut j = i + 1;
+            while j < n && self.states[j] == s {
+                j += 1;
+            }
+            let label = if s == 1 {
+                Label::Background
+            } else {
+                Label::Foreground
+            };
+            let mean_qb = self.zb[i..j].iter().map(|&z| sigmoid(z)).sum::<f32>() / (j - i) as f32;
+            let raw = if s == 1 { mean_qb } else { 1.0 - mean_qb };
+            let confidence = calibrate(raw);
+            let overlap = label == Label::Foreground
+                && self.zo[i..j].iter().map(|&z| sigmoid(z)).sum::<f32>() / ((j - i) as f32)
+                    > sigmoid(self.overlap_logit);
+            let cues = self.segment_cues(&span[i..j], anchor, mean_qb);
+            let start = if i == 0 {
+                speech.start
+            } else {
+                (first + i) as f64 * FRAME_SECONDS
+            };
+            let end = if j == n {
+                speech.end
+            } else {
+                (first + j) as f64 * FRAME_SECONDS
+            };
+            out.push(LabelledSegment {
+                start,
+                end,
+                label,
+                confidence,
+                overlap,
+                cues,
+            });
+            i = j;
+        }
+    }
+
+    fn segment_cues(
+        &mut self,
+        span: &[FrameRecord],
+        anchor: Option<f32>,
+        mean_qb: f32,
+    ) -> SegmentCues {
+        // Active level: power mean over confident frames (all frames when none is).
+        let confident = span.iter().filter(|r| r.p() >= 0.5).count();
+        let (mut sum, mut count) = (0.0f64, 0usize);
+        for r in span.iter().filter(|r| confident == 0 || r.p() >= 0.5) {
+            sum += 10f64.powf(r.cue(0) as f64 / 10.0);
+            count += 1;
+        }
+        let level_db = (10.0 * (sum / count as f64).log10()) as f32;
+        let mut median = |i: usize| {
+            self.scratch.clear();
+            self.scratch.extend(span.iter().map(|r| r.cue(i)));
+            let mid = self.scratch.len() / 2;
+            *self
+                .scratch
+                .select_nth_unstable_by(mid, |a, b| a.total_cmp(b))
+                .1
+        };
+        SegmentCues {
+            level_db,
+            relative_level_db: anchor.map_or(0.0, |a| level_db - a),
+            reverb: median(2),
+            depth_db: median(4),
+            snr_db: median(1),
+            high_band_db: median(5),
+            background_score: mean_qb,
+        }
+    }
+
+    /// Two-state Viterbi: state 1 (background) earns `(zb - bias) / 2` per frame, state 0
+    /// earns the negative; a change costs `switch_penalty`.
+    fn viterbi(&mut self) {
+        let n = self.zb.len();
+        self.back.clear();
+        self.back.resize(n, [0, 0]);
+        let mut score = [0.0f32; 2];
+        for t in 0..n {
+            let e = (self.zb[t] - self.bias) * 0.5;
+            let emit = [-e, e];
+            let mut next = [0.0f32; 2];
+            for s in 0..2 {
+                let stay = score[s];
+                let switch = score[1 - s] - self.switch_penalty;
+                if t == 0 || stay >= switch {
+                    next[s] = stay + emit[s];
+                    self.back[t][s] = s as u8;
+                } else {
+                    next[s] = switch + emit[s];
+                    self.back[t][s] = (1 - s) as u8;
+                }
+            }
+            score = next;
+        }
+        self.states.clear();
+        self.states.resize(n, 0);
+        let mut s = if score[1] > score[0] { 1u8 } else { 0u8 };
+        for t in (0..n).rev() {
+            self.states[t] = s;
+            s = self.back[t][s as usize];
+        }
+    }
+
+    /// Runs shorter than `min_run` take the label of their longer neighbour (repeatedly,
+    /// shortest first), unless the whole segment is that short.
+    fn merge_short_runs(&mut self) {
+        loop {
+            // Runs as (start, end).
+            let mut runs: Vec<(usize, usize)> = Vec::new();
+            let n = self.states.len();
+            let mut i = 0;
+            while i < n {
+                let mut j = i + 1;
+                while j < n && self.states[j] == self.states[i] {
+                    j += 1;
+                }
+                runs.push((i, j));
+                i = j;
+            }
+            if runs.len() < 2 {
+                return;
+            }
+            let (k, &(s, e)) = runs
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, (s, e))| e - s)
+                .expect("at least two runs");
+            if e - s >= self.min_run {
+                return;
+            }
+            let left = k.checked_sub(1).map(|k| runs[k].1 - runs[k].0);
+            let right = runs.get(k + 1).map(|r| r.1 - r.0);
+            let take = match (left, right) {
+                (Some(l), Some(r)) if l >= r => self.states[s - 1],
+                (Some(_), None) => self.states[s - 1],
+                _ => self.states[e],
+            };
+            for x in &mut self.states[s..e] {
+                *x = take;
+            }
+        }
+    }
+}
+
+/// Maps the raw mean posterior of a segment's label to a calibrated confidence (Platt
+/// scaling on the logit, fitted on the tuning clips by `tools/train_fgbg/train.py`).
+fn calibrate(raw: f32) -> f32 {
+    let raw = raw.clamp(1e-4, 1.0 - 1e-4);
+    sigmoid(weights::CALIBRATION[0] * logit(raw) + weights::CALIBRATION[1])
+}
+
+/// Analyses a whole signal (a thin loop over [`Analyzer`]).
+///
+/// # Errors
+/// As [`Analyzer::new`]; [`Error::InputTooShort`] for an empty signal.
+pub fn analyze(samples: &[f32], sample_rate_hz: f64, config: &AnalyzerConfig) -> Result<Report> {
+    if samples.is_empty() {
+        return Err(Error::InputTooShort {
+            reason: "no samples".into(),
+        });
+    }
+    let mut analyzer = Analyzer::new(sample_rate_hz, config.clone())?;
+    for block in samples.chunks(sample_rate_hz as usize) {
+        analyzer.push_unlabelled(block)?;
+    }
+    analyzer.finish()
+}

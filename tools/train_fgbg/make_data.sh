@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Generates the foreground/background model's data into target/train_fgbg/ (reproducible):
+#   train/   review clips from the TRAIN speakers of tools/train_vad/split.json (seed 4001)
+#   tune/    other clips from the same TRAIN speakers (seed 5001): thresholds and calibration
+#   heldout/ clips from the HELD-OUT speakers only (seed 6001): speaker-disjoint figures
+# All three come from ../shared/tools/make_mixtures.py over a symlinked subset of the dev
+# sources; nothing here reads the dev clips themselves.
+#   bash tools/train_fgbg/make_data.sh [N_TRAIN] [N_TUNE] [N_HELDOUT]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+n_train=${1:-300}
+n_tune=${2:-80}
+n_heldout=${3:-80}
+dev=../shared/data/dev
+out=target/train_fgbg
+venv=tools/train_vad/.venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q -r tools/train_vad/requirements.txt
+fi
+py="$venv/bin/python"
+rm -rf "$out"
+mkdir -p "$out"
+link_sources() { # $1 = split part (train|heldout), $2 = destination folder
+  mkdir -p "$2"
+  "$py" - "$dev/sources" "$2" tools/train_vad/split.json "$1" <<'PY'
+import json, os, sys
+src, dst, split, part = sys.argv[1:5]
+keep = set(json.load(open(split))[part]) | {"noise"}
+items = [x for x in json.load(open(os.path.join(src, "sources.json"))) if x["speaker"] in keep]
+for x in items:
+    os.symlink(os.path.abspath(os.path.join(src, x["file"])), os.path.join(dst, x["file"]))
+json.dump(items, open(os.path.join(dst, "sources.json"), "w"), indent=1)
+print(f"{part} sources: {len(items)} files, speakers {sorted({x['speaker'] for x in items})}")
+PY
+}
+link_sources train "$out/sources_train"
+link_sources heldout "$out/sources_heldout"
+mix() { "$py" ../shared/tools/make_mixtures.py mix --sources "$1" --out "$2" --seed "$3" --n-clips "$4" --prefix "$5" > "$2.log"; }
+mix "$out/sources_train" "$out/train" 4001 "$n_train" tr &
+mix "$out/sources_train" "$out/tune" 5001 "$n_tune" tune &
+wait
+mix "$out/sources_heldout" "$out/heldout" 6001 "$n_heldout" ho
+echo "fg/bg data: $(ls "$out"/train/*.wav | wc -l) train, $(ls "$out"/tune/*.wav | wc -l) tune, $(ls "$out"/heldout/*.wav | wc -l) held-out clips"
