@@ -96,8 +96,10 @@ pub fn run(
     json: bool,
     save_rttm: Option<&Path>,
 ) -> Result<(), Failure> {
-    let config = bystander::options::vad_config(&parse_set(set)?)
+    let analyzer_config = bystander::options::analyzer_config(&parse_set(set)?)
         .map_err(|e| Failure::Usage(e.to_string()))?;
+    let config = analyzer_config.vad.clone();
+    let mut labelled_clips = Vec::new();
     let peers: Vec<(String, PathBuf)> = peers
         .iter()
         .map(|p| {
@@ -140,9 +142,23 @@ pub fn run(
             }
             None => None,
         };
-        let activity = bystander::vad::detect_speech(&samples, rate as f64, &config)
+        // One pass gives both the speech segments (the VAD's, unchanged) and the labels.
+        let report = bystander::fgbg::analyze(&samples, rate as f64, &analyzer_config)
             .map_err(|e| Failure::Input(format!("{}: {e}", clip.wav.display())))?;
-        let ours: Vec<Interval> = activity.segments.iter().map(|s| (s.start, s.end)).collect();
+        let ours: Vec<Interval> = report.speech.iter().map(|s| (s.start, s.end)).collect();
+        let rttm_text = std::fs::read_to_string(&clip.rttm)
+            .map_err(|e| Failure::Input(format!("{}: {e}", clip.rttm.display())))?;
+        let named = parse_rttm(&rttm_text);
+        if named.iter().any(|(n, _, _)| n == "foreground" || n == "background") {
+            labelled_clips.push(crate::fgbg_eval::score_clip(
+                format!("{}/{}", clip.subset, clip.stem),
+                &named,
+                crate::fgbg_eval::read_meta(&clip.wav).as_ref(),
+                &report,
+                &samples,
+                rate,
+            ));
+        }
         if let Some(d) = save_rttm {
             let named: Vec<_> = ours
                 .iter()
@@ -208,6 +224,8 @@ pub fn run(
             })).collect::<Vec<_>>(),
             "pooled": pooled.iter().map(|(subset, m)| (subset.clone(), serde_json::Value::Object(m.iter().map(|(n, s)| (n.clone(), score_json(s))).collect()))).collect::<serde_json::Map<_, _>>(),
             "overall": overall.iter().map(|(n, s)| (n.clone(), score_json(s))).collect::<serde_json::Map<_, _>>(),
+            "labels": crate::fgbg_eval::report(&labelled_clips, true),
+            "analyzerConfig": bystander::options::analyzer_options(&analyzer_config).iter().map(|(k, v)| (k.clone(), v.to_string())).collect::<BTreeMap<_, _>>(),
         });
         println!("{out:#}");
         return Ok(());
@@ -229,6 +247,7 @@ pub fn run(
             println!("{}", row(name, &overall[name]));
         }
     }
+    crate::fgbg_eval::report(&labelled_clips, false);
     Ok(())
 }
 

@@ -15,6 +15,8 @@ fn main() -> std::process::ExitCode {
 mod analyze_cmd;
 #[cfg(not(target_arch = "wasm32"))]
 mod eval_cmd;
+#[cfg(not(target_arch = "wasm32"))]
+mod fgbg_eval;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
