@@ -414,3 +414,155 @@ impl JsVoiceActivityStream {
         self.vad.frames_emitted()
     }
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const REPORT_TYPES: &'static str = r#"
+/** Figures behind a segment's label. */
+export interface SegmentCues {
+  /** Active speech level, dBFS (RMS of the 125-4000 Hz band over confident speech frames). */
+  levelDb: number;
+  /** levelDb minus the foreground anchor's level, dB (negative = quieter than the foreground talker). */
+  relativeLevelDb: number;
+  /** Reverberation figure: median sharpest 20 ms level fall within +-150 ms, dB. Near talkers
+   * typically 15-30 dB; far, reverberant speech under 10 dB. Low = reverberant / far. */
+  reverb: number;
+  /** Median modulation depth (std of the frame level over +-150 ms), dB. */
+  depthDb: number;
+  /** Median level above the noise floor, dB. */
+  snrDb: number;
+  /** Median 4-7 kHz level relative to the speech band, dB. */
+  highBandDb: number;
+  /** Mean background posterior of the model over the segment, 0..1. */
+  backgroundScore: number;
+}
+
+/** One labelled stretch of speech (seconds). */
+export interface LabelledSegment {
+  start: number;
+  end: number;
+  label: "foreground" | "background";
+  /** Probability that the label is right, 0..1 (calibrated). */
+  confidence: number;
+  /** True for a foreground segment under which background speech was detected. */
+  overlap: boolean;
+  cues: SegmentCues;
+}
+
+/** A voice activity segment (seconds). */
+export interface SpeechSegment {
+  start: number;
+  end: number;
+  confidence: number;
+}
+
+/** The analysis of a clip: the same object as the CLI's JSON report. */
+export interface AnalysisReport {
+  schemaVersion: number;
+  version: string;
+  /** The effective options (camelCase). */
+  config: Record<string, number | null>;
+  sampleRate: number;
+  duration: number;
+  /** Seconds per probability frame (0.01); frame i covers [i, i + 1) * frameSeconds. */
+  frameSeconds: number;
+  /** Sorted, non-overlapping, inside `speech`. */
+  segments: LabelledSegment[];
+  speech: SpeechSegment[];
+  /** Per frame: probability that foreground speech is present. */
+  foregroundProbability: Float32Array;
+  /** Per frame: probability that background speech is present. */
+  backgroundProbability: Float32Array;
+  /** The foreground anchor: 95th-percentile level of confident speech frames. */
+  anchor: { levelDb: number | null; frames: number };
+  warnings: string[];
+}
+"#;
+
+/// Converts a report into the JS object of `AnalysisReport` (probabilities as
+/// `Float32Array`s: one copy each, no intermediate JS arrays).
+fn report_object(mut report: crate::fgbg::Report) -> Result<JsValue, JsError> {
+    use serde::Serialize;
+    let fg = std::mem::take(&mut report.foreground_probability);
+    let bg = std::mem::take(&mut report.background_probability);
+    let value = report
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("cannot build the report: {e}")))?;
+    let obj: &Object = value.unchecked_ref();
+    set(obj, "foregroundProbability", &Float32Array::from(&fg[..]).into());
+    set(obj, "backgroundProbability", &Float32Array::from(&bg[..]).into());
+    Ok(value)
+}
+
+fn labelled_array(segments: &[crate::fgbg::LabelledSegment]) -> Result<Array, JsError> {
+    use serde::Serialize;
+    let s = serde_wasm_bindgen::Serializer::json_compatible();
+    segments
+        .iter()
+        .map(|x| {
+            x.serialize(&s)
+                .map_err(|e| JsError::new(&format!("cannot build a segment: {e}")))
+        })
+        .collect()
+}
+
+/// Foreground/background analysis of a whole signal: the `AnalysisReport`. Options: the
+/// voice activity options of `detectSpeech` plus `backgroundThreshold`, `switchPenalty`,
+/// `minLabelMs`, `overlapThreshold` (defaults in the README). Any sample rate from 8 to
+/// 192 kHz (whole Hz).
+#[wasm_bindgen(unchecked_return_type = "AnalysisReport")]
+pub fn analyze(
+    samples: &[f32],
+    #[wasm_bindgen(js_name = sampleRate)] sample_rate: f64,
+    options: JsValue,
+) -> Result<JsValue, JsError> {
+    let config = options::analyzer_config(&option_map(&options)?).map_err(js_error)?;
+    report_object(crate::fgbg::analyze(samples, sample_rate, &config).map_err(js_error)?)
+}
+
+/// Streaming foreground/background analysis: `push(block)` returns the segments closed
+/// since the previous call with provisional labels, `report()` the provisional report so
+/// far, `finish()` the final report.
+#[wasm_bindgen(js_name = AnalyzerStream)]
+pub struct JsAnalyzerStream {
+    analyzer: crate::fgbg::Analyzer,
+    segments: Vec<crate::fgbg::LabelledSegment>,
+}
+
+#[wasm_bindgen(js_class = AnalyzerStream)]
+impl JsAnalyzerStream {
+    /// A stream for audio at `sampleRate` Hz; options as for `analyze`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = sampleRate)] sample_rate: f64,
+        options: JsValue,
+    ) -> Result<JsAnalyzerStream, JsError> {
+        let config = options::analyzer_config(&option_map(&options)?).map_err(js_error)?;
+        Ok(JsAnalyzerStream {
+            analyzer: crate::fgbg::Analyzer::new(sample_rate, config).map_err(js_error)?,
+            segments: Vec::new(),
+        })
+    }
+
+    /// Pushes a block of samples; returns the segments closed since the previous call, with
+    /// provisional labels.
+    #[wasm_bindgen(unchecked_return_type = "LabelledSegment[]")]
+    pub fn push(&mut self, block: &[f32]) -> Result<Array, JsError> {
+        self.segments.clear();
+        self.analyzer
+            .push(block, &mut self.segments)
+            .map_err(js_error)?;
+        labelled_array(&self.segments)
+    }
+
+    /// The provisional report so far (labels may still change).
+    #[wasm_bindgen(unchecked_return_type = "AnalysisReport")]
+    pub fn report(&mut self) -> Result<JsValue, JsError> {
+        report_object(self.analyzer.report())
+    }
+
+    /// Ends the stream; returns the final report.
+    #[wasm_bindgen(unchecked_return_type = "AnalysisReport")]
+    pub fn finish(&mut self) -> Result<JsValue, JsError> {
+        report_object(self.analyzer.finish().map_err(js_error)?)
+    }
+}

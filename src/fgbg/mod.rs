@@ -225,8 +225,21 @@ pub struct Report {
 #[derive(Debug, Clone)]
 pub struct Anchor {
     counts: Vec<u32>,
+    /// Per level bin: sums of the anchor cues ([`ANCHOR_CUES`]) of its frames.
+    cue_sums: Vec<[f32; ANCHOR_CUES.len()]>,
     total: u64,
 }
+
+/// Cues (indices into [`cues::CUE_NAMES`]) whose anchor value each frame is compared
+/// with: drop, rise, depth, hf, tilt. The near talker's own values calibrate them to the
+/// room and the device (a frame far from them is unlike the foreground talker).
+pub const ANCHOR_CUES: [usize; 5] = [2, 3, 4, 5, 6];
+/// Frames within this many dB under the anchor level define the anchor's cue values.
+const ANCHOR_CUE_RANGE_DB: f32 = 6.0;
+/// Frames per chunk when the whole report is recomputed.
+const CHUNK_FRAMES: usize = 4096;
+/// Half-width of the level context, frames (+-250 ms).
+const LEVEL_CONTEXT: usize = 25;
 
 impl Default for Anchor {
     fn default() -> Self {
@@ -245,15 +258,55 @@ impl Anchor {
     pub fn new() -> Self {
         Anchor {
             counts: vec![0; Self::BINS],
+            cue_sums: vec![[0.0; ANCHOR_CUES.len()]; Self::BINS],
             total: 0,
         }
     }
 
-    /// Adds one confident speech frame's level (dBFS).
-    pub fn add(&mut self, level_db: f32) {
-        let bin = ((level_db - Self::LOW_DB) / Self::BIN_DB).clamp(0.0, (Self::BINS - 1) as f32);
-        self.counts[bin as usize] += 1;
+    fn bin(level_db: f32) -> usize {
+        ((level_db - Self::LOW_DB) / Self::BIN_DB).clamp(0.0, (Self::BINS - 1) as f32) as usize
+    }
+
+    /// Adds one confident speech frame.
+    pub fn add(&mut self, c: &FrameCues) {
+        let bin = Self::bin(c.level);
+        self.counts[bin] += 1;
+        let a = c.to_array();
+        for (sum, &i) in self.cue_sums[bin].iter_mut().zip(&ANCHOR_CUES) {
+            *sum += a[i];
+        }
         self.total += 1;
+    }
+
+    /// Mean [`ANCHOR_CUES`] of the frames within `ANCHOR_CUE_RANGE_DB` under the anchor
+    /// level (zeros before any frame).
+    pub fn cues(&self) -> [f32; ANCHOR_CUES.len()] {
+        let mut out = [0.0; ANCHOR_CUES.len()];
+        let Some(level) = self.level_db() else {
+            return out;
+        };
+        let mut n = 0u64;
+        for b in Self::bin(level - ANCHOR_CUE_RANGE_DB)..Self::BINS {
+            n += self.counts[b] as u64;
+            for (o, s) in out.iter_mut().zip(&self.cue_sums[b]) {
+                *o += s;
+            }
+        }
+        if n > 0 {
+            for o in &mut out {
+                *o /= n as f32;
+            }
+        }
+        out
+    }
+
+    /// What the model needs of the anchor.
+    fn snapshot(&self) -> AnchorSnapshot {
+        AnchorSnapshot {
+            level: self.level_db(),
+            strength: (self.total as f32 / 300.0).min(1.0),
+            cues: self.cues(),
+        }
     }
 
     /// Frames seen.
@@ -309,29 +362,73 @@ impl FrameRecord {
     }
 }
 
-/// The model's inputs for one frame: `p_s`, level relative to the anchor (clipped to
-/// -40..+15 dB), then the cues other than the absolute level, then the anchor's strength
-/// (`min(1, frames / 300)`). The absolute level is left out on purpose: it depends on the
-/// recording gain.
-fn model_inputs(r: &FrameRecord, anchor_db: Option<f32>, strength: f32) -> [f32; N_INPUTS] {
-    let level = r.cue(0);
-    let rel = anchor_db.map_or(0.0, |a| (level - a).clamp(-40.0, 15.0));
-    [
-        r.p(),
-        rel,
-        r.cue(1),
-        r.cue(2),
-        r.cue(3),
-        r.cue(4),
-        r.cue(5),
-        r.cue(6),
-        strength,
-    ]
+/// The anchor as the model sees it.
+#[derive(Debug, Clone, Copy)]
+struct AnchorSnapshot {
+    level: Option<f32>,
+    /// `min(1, frames / 300)`.
+    strength: f32,
+    cues: [f32; ANCHOR_CUES.len()],
 }
 
-/// Names of [`model_inputs`], for the feature dump.
+/// The model's inputs for frames `range` of `frames`: `p_s`; the level relative to the
+/// anchor (clipped to -40..+15 dB); the cues other than the absolute level; the anchor's
+/// strength; the mean relative level and mean `p_s` over +-`LEVEL_CONTEXT` frames; and each
+/// [`ANCHOR_CUES`] cue minus the anchor's value. The absolute level is left out on purpose:
+/// it depends on the recording gain. Context sums slide, so the cost per frame is constant.
+fn model_inputs(
+    frames: &[FrameRecord],
+    range: std::ops::Range<usize>,
+    anchor: &AnchorSnapshot,
+    out: &mut Vec<[f32; N_INPUTS]>,
+) {
+    let rel = |r: &FrameRecord| anchor.level.map_or(0.0, |a| (r.cue(0) - a).clamp(-40.0, 15.0));
+    let n = frames.len();
+    let lo = |t: usize| t.saturating_sub(LEVEL_CONTEXT);
+    let hi = |t: usize| (t + LEVEL_CONTEXT + 1).min(n);
+    let (mut sum_rel, mut sum_p) = (0.0f32, 0.0f32);
+    if let Some(t0) = range.clone().next() {
+        for r in &frames[lo(t0)..hi(t0)] {
+            sum_rel += rel(r);
+            sum_p += r.p();
+        }
+    }
+    for t in range.clone() {
+        if t > range.start {
+            if lo(t) > lo(t - 1) {
+                let r = &frames[lo(t - 1)];
+                sum_rel -= rel(r);
+                sum_p -= r.p();
+            }
+            if hi(t) > hi(t - 1) {
+                let r = &frames[hi(t) - 1];
+                sum_rel += rel(r);
+                sum_p += r.p();
+            }
+        }
+        let width = (hi(t) - lo(t)) as f32;
+        let r = &frames[t];
+        let mut x = [0.0f32; N_INPUTS];
+        x[0] = r.p();
+        x[1] = rel(r);
+        for i in 1..cues::N_CUES {
+            x[1 + i] = r.cue(i);
+        }
+        x[cues::N_CUES + 1] = anchor.strength;
+        x[cues::N_CUES + 2] = sum_rel / width;
+        x[cues::N_CUES + 3] = sum_p / width;
+        for (k, &i) in ANCHOR_CUES.iter().enumerate() {
+            x[cues::N_CUES + 4 + k] = r.cue(i) - anchor.cues[k];
+        }
+        out.push(x);
+    }
+}
+
+/// Names of the model inputs, for the feature dump and the training script.
 pub const INPUT_NAMES: [&str; N_INPUTS] = [
     "p_speech", "rel_level", "snr", "drop", "rise", "depth", "hf", "tilt", "anchor_strength",
+    "rel_level_context", "p_speech_context", "drop_re_anchor", "rise_re_anchor",
+    "depth_re_anchor", "hf_re_anchor", "tilt_re_anchor",
 ];
 
 /// Everything the front end's frames feed (kept apart from the front end so that it can be
@@ -357,7 +454,7 @@ impl FrameSink for State {
         self.segmenter.push(p, &mut self.speech);
         let c = self.cues.next_cues();
         if p >= 0.5 {
-            self.anchor.add(c.level);
+            self.anchor.add(&c);
         }
         self.frames.push(FrameRecord::new(p, &c));
     }
@@ -439,17 +536,12 @@ impl Analyzer {
     }
 
     fn label_closed(&mut self, segments: &mut Vec<LabelledSegment>) {
-        let anchor = self.state.anchor.level_db();
-        let strength = self.strength();
+        let anchor = self.state.anchor.snapshot();
         for s in &self.state.speech[self.state.closed..] {
             self.labeller
-                .label(&self.state.frames, s, anchor, strength, segments);
+                .label(&self.state.frames, s, &anchor, segments);
         }
         self.state.closed = self.state.speech.len();
-    }
-
-    fn strength(&self) -> f32 {
-        (self.state.anchor.frames() as f32 / 300.0).min(1.0)
     }
 
     /// The report so far, every segment labelled with the current anchor (labels may still
@@ -480,13 +572,14 @@ impl Analyzer {
 
     /// The model inputs of every frame so far with the current anchor (training dump).
     pub fn model_inputs(&self) -> Vec<[f32; N_INPUTS]> {
-        let anchor = self.state.anchor.level_db();
-        let strength = self.strength();
-        self.state
-            .frames
-            .iter()
-            .map(|r| model_inputs(r, anchor, strength))
-            .collect()
+        let mut out = Vec::with_capacity(self.state.frames.len());
+        model_inputs(
+            &self.state.frames,
+            0..self.state.frames.len(),
+            &self.state.anchor.snapshot(),
+            &mut out,
+        );
+        out
     }
 
     /// The VAD segments so far.
@@ -495,26 +588,27 @@ impl Analyzer {
     }
 
     fn build_report(&mut self) -> Report {
-        let anchor = self.state.anchor.level_db();
-        let strength = self.strength();
-        let n = self.state.frames.len();
+        let anchor = self.state.anchor.snapshot();
+        let frames = &self.state.frames;
+        let n = frames.len();
         let mut fg = Vec::with_capacity(n);
         let mut bg = Vec::with_capacity(n);
-        for r in &self.state.frames {
-            let [zb, zo] = model::logits(&model_inputs(r, anchor, strength));
-            let (p, qb, qo) = (r.p(), sigmoid(zb), sigmoid(zo));
-            fg.push(p * (1.0 - qb));
-            bg.push(p * (qb + (1.0 - qb) * qo));
+        // In chunks, so that the inputs' scratch stays small.
+        let mut inputs = Vec::with_capacity(CHUNK_FRAMES);
+        for start in (0..n).step_by(CHUNK_FRAMES) {
+            inputs.clear();
+            model_inputs(frames, start..(start + CHUNK_FRAMES).min(n), &anchor, &mut inputs);
+            for (x, r) in inputs.iter().zip(&frames[start..]) {
+                let [zb, zo] = model::logits(x);
+                let (p, qb, qo) = (r.p(), sigmoid(zb), sigmoid(zo));
+                // Background-only and overlap are exclusive classes of a speech frame.
+                fg.push(p * (1.0 - qb));
+                bg.push(p * (qb + qo).min(1.0));
+            }
         }
         let mut segments = Vec::new();
         for s in &self.state.speech {
-            self.labeller.label(
-                &self.state.frames,
-                s,
-                anchor,
-                strength,
-                &mut segments,
-            );
+            self.labeller.label(frames, s, &anchor, &mut segments);
         }
         let mut warnings = Vec::new();
         let bad = self.front.non_finite_samples();
@@ -541,7 +635,7 @@ impl Analyzer {
             foreground_probability: fg,
             background_probability: bg,
             anchor: AnchorInfo {
-                level_db: anchor,
+                level_db: anchor.level,
                 frames: self.state.anchor.frames(),
             },
             warnings,
@@ -559,6 +653,7 @@ struct Labeller {
     // Scratch, reused across segments (no allocation per frame).
     zb: Vec<f32>,
     zo: Vec<f32>,
+    inputs: Vec<[f32; N_INPUTS]>,
     back: Vec<[u8; 2]>,
     states: Vec<u8>,
     scratch: Vec<f32>,
@@ -577,6 +672,7 @@ impl Labeller {
             overlap_logit: logit(config.overlap_threshold),
             zb: Vec::new(),
             zo: Vec::new(),
+            inputs: Vec::new(),
             back: Vec::new(),
             states: Vec::new(),
             scratch: Vec::new(),
@@ -588,8 +684,7 @@ impl Labeller {
         &mut self,
         frames: &[FrameRecord],
         speech: &Segment,
-        anchor: Option<f32>,
-        strength: f32,
+        anchor: &AnchorSnapshot,
         out: &mut Vec<LabelledSegment>,
     ) {
         let first = ((speech.start / FRAME_SECONDS).round() as usize).min(frames.len());
@@ -600,8 +695,10 @@ impl Labeller {
         let span = &frames[first..last];
         self.zb.clear();
         self.zo.clear();
-        for r in span {
-            let [zb, zo] = model::logits(&model_inputs(r, anchor, strength));
+        self.inputs.clear();
+        model_inputs(frames, first..last, anchor, &mut self.inputs);
+        for x in &self.inputs {
+            let [zb, zo] = model::logits(x);
             self.zb.push(zb);
             self.zo.push(zo);
         }
@@ -624,10 +721,14 @@ impl Labeller {
             let mean_qb = self.zb[i..j].iter().map(|&z| sigmoid(z)).sum::<f32>() / (j - i) as f32;
             let raw = if s == 1 { mean_qb } else { 1.0 - mean_qb };
             let confidence = calibrate(raw);
+            // Overlap head: P(both present); conditioned on the frame being foreground.
             let overlap = label == Label::Foreground
-                && self.zo[i..j].iter().map(|&z| sigmoid(z)).sum::<f32>() / ((j - i) as f32)
+                && (i..j)
+                    .map(|t| sigmoid(self.zo[t]) / (1.0 - sigmoid(self.zb[t])).max(1e-3))
+                    .sum::<f32>()
+                    / ((j - i) as f32)
                     > sigmoid(self.overlap_logit);
-            let cues = self.segment_cues(&span[i..j], anchor, mean_qb);
+            let cues = self.segment_cues(&span[i..j], anchor.level, mean_qb);
             let start = if i == 0 {
                 speech.start
             } else {

@@ -3,12 +3,14 @@
 #   train/   review clips from the TRAIN speakers of tools/train_vad/split.json (seed 4001)
 #   tune/    other clips from the same TRAIN speakers (seed 5001): thresholds and calibration
 #   heldout/ clips from the HELD-OUT speakers only (seed 6001): speaker-disjoint figures
+# Each also holds bgonly/: about 1 in 6 extra clips with the foreground talker removed
+# (make_bgonly.py), the "nobody near the device" case the generator does not make.
 # All three come from ../shared/tools/make_mixtures.py over a symlinked subset of the dev
 # sources; nothing here reads the dev clips themselves.
 #   bash tools/train_fgbg/make_data.sh [N_TRAIN] [N_TUNE] [N_HELDOUT]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-n_train=${1:-300}
+n_train=${1:-900}
 n_tune=${2:-80}
 n_heldout=${3:-80}
 dev=../shared/data/dev
@@ -36,9 +38,20 @@ PY
 }
 link_sources train "$out/sources_train"
 link_sources heldout "$out/sources_heldout"
-mix() { "$py" ../shared/tools/make_mixtures.py mix --sources "$1" --out "$2" --seed "$3" --n-clips "$4" --prefix "$5" > "$2.log"; }
+mix() { "$py" ../shared/tools/make_mixtures.py mix --sources "$1" --out "$2" --seed "$3" --n-clips "$4" --prefix "$5" "${@:6}" > "$2.log"; }
+# Background-only clips (nobody near the device): other clips with the foreground removed.
+bgonly() { # $1 sources, $2 out, $3 seed, $4 clips, $5 prefix
+  mix "$1" "$2.full" "$3" "$4" "$5" --stems "$2.stems"
+  "$py" tools/train_fgbg/make_bgonly.py --mix "$2.full" --stems "$2.stems" --out "$2"
+  rm -rf "$2.full" "$2.stems"
+}
 mix "$out/sources_train" "$out/train" 4001 "$n_train" tr &
 mix "$out/sources_train" "$out/tune" 5001 "$n_tune" tune &
 wait
+bgonly "$out/sources_train" "$out/train/bgonly" 4101 $((n_train / 6)) trbg &
+bgonly "$out/sources_train" "$out/tune/bgonly" 5101 $((n_tune / 6)) tunebg &
+wait
 mix "$out/sources_heldout" "$out/heldout" 6001 "$n_heldout" ho
-echo "fg/bg data: $(ls "$out"/train/*.wav | wc -l) train, $(ls "$out"/tune/*.wav | wc -l) tune, $(ls "$out"/heldout/*.wav | wc -l) held-out clips"
+bgonly "$out/sources_heldout" "$out/heldout/bgonly" 6101 $((n_heldout / 6)) hobg
+count() { find "$1" -name '*.wav' | wc -l; }
+echo "fg/bg data: $(count "$out/train") train, $(count "$out/tune") tune, $(count "$out/heldout") held-out clips"

@@ -33,7 +33,10 @@ fn conditions(meta: Option<&serde_json::Value>) -> Vec<String> {
     let sources = m["sources"].as_array().cloned().unwrap_or_default();
     let backgrounds: Vec<&serde_json::Value> =
         sources.iter().filter(|s| s["role"] == "background").collect();
-    if backgrounds.is_empty() {
+    let has_foreground = sources.iter().any(|s| s["role"] == "foreground");
+    if !has_foreground {
+        g.push(if backgrounds.is_empty() { "gap: no speech" } else { "gap: no foreground" }.into());
+    } else if backgrounds.is_empty() {
         g.push("gap: no background".into());
     } else {
         let gap = backgrounds
@@ -66,8 +69,11 @@ fn conditions(meta: Option<&serde_json::Value>) -> Vec<String> {
         .collect();
     kinds.sort();
     kinds.dedup();
-    if kinds.is_empty() {
+    if kinds.is_empty() && has_foreground {
         g.push("scenario: fg_only".into());
+    }
+    if !has_foreground && !backgrounds.is_empty() {
+        g.push("scenario: background_only".into());
     }
     for k in kinds {
         g.push(format!("scenario: {k}"));
