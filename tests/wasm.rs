@@ -5,8 +5,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use bystander::wasm::{
-    detect_speech, spectrogram, spectrogram_image, version, JsSpectrogramStream,
-    JsVoiceActivityStream,
+    analyze, detect_speech, spectrogram, spectrogram_image, version, JsAnalyzerStream,
+    JsSpectrogramStream, JsVoiceActivityStream,
 };
 use js_sys::Array;
 use js_sys::{Error as JsErrorObject, Float32Array, Object, Reflect, Uint8ClampedArray};
@@ -200,4 +200,72 @@ fn detect_speech_rejects_bad_input_and_keeps_working() {
     let r = detect_speech(&nan, 16000.0, JsValue::UNDEFINED).unwrap();
     let warnings: Array = get(&r, "warnings").unchecked_into();
     assert_eq!(warnings.length(), 1);
+}
+
+/// A generated review clip (foreground + two far talkers) as 16 kHz samples.
+fn review_clip() -> Vec<f32> {
+    let bytes = include_bytes!("fixtures/fgbg/two_talkers.wav");
+    // 16-bit PCM mono after a 44-byte canonical header (as the generator writes it).
+    bytes[44..]
+        .chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]) as f32 / 32768.0)
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn analyze_returns_the_report_and_the_stream_agrees() {
+    let x = review_clip();
+    let report = analyze(&x, 16000.0, JsValue::UNDEFINED).unwrap();
+    assert_eq!(get(&report, "schemaVersion").as_f64(), Some(1.0));
+    assert_eq!(get(&report, "version").as_string().unwrap(), version());
+    assert_eq!(get(&report, "frameSeconds").as_f64(), Some(0.01));
+    let fg = get(&report, "foregroundProbability").unchecked_into::<Float32Array>();
+    let bg = get(&report, "backgroundProbability").unchecked_into::<Float32Array>();
+    assert!(fg.is_instance_of::<Float32Array>() && bg.is_instance_of::<Float32Array>());
+    assert_eq!(fg.length(), bg.length());
+    assert!((fg.length() as i64 - (x.len() / 160) as i64).abs() <= 1);
+    let segments: Array = get(&report, "segments").unchecked_into();
+    let labels: Vec<String> = segments.iter().map(|s| get(&s, "label").as_string().unwrap()).collect();
+    assert!(labels.iter().any(|l| l == "foreground") && labels.iter().any(|l| l == "background"), "{labels:?}");
+    let first = segments.get(0);
+    let cues = get(&first, "cues");
+    for key in ["levelDb", "relativeLevelDb", "reverb"] {
+        assert!(get(&cues, key).as_f64().unwrap().is_finite(), "{key}");
+    }
+    assert!(get(&first, "overlap").as_bool().is_some());
+    let config = get(&report, "config");
+    assert_eq!(get(&config, "minLabelMs").as_f64(), Some(300.0));
+    // Streaming in AudioWorklet-sized blocks gives the same final report.
+    let mut stream = JsAnalyzerStream::new(16000.0, JsValue::UNDEFINED).unwrap();
+    let mut provisional = 0;
+    for block in x.chunks(128) {
+        provisional += stream.push(block).unwrap().length();
+    }
+    assert!(provisional > 0, "segments are reported while streaming");
+    let partial: Array = get(&stream.report().unwrap(), "segments").unchecked_into();
+    assert!(partial.length() > 0);
+    let last = stream.finish().unwrap();
+    let streamed: Array = get(&last, "segments").unchecked_into();
+    assert_eq!(streamed.length(), segments.length());
+    for (a, b) in streamed.iter().zip(segments.iter()) {
+        assert_eq!(get(&a, "start").as_f64(), get(&b, "start").as_f64());
+        assert_eq!(get(&a, "label").as_string(), get(&b, "label").as_string());
+    }
+    assert!(message(stream.push(&x[..128]).unwrap_err()).contains("after finish"));
+}
+
+#[wasm_bindgen_test]
+fn analyze_rejects_bad_input_and_keeps_working() {
+    let x = review_clip();
+    for (opts, rate, needle) in [
+        (options(&[("backgroundThreshold", 2.into())]), 16000.0, "backgroundThreshold"),
+        (options(&[("minLabelMs", JsValue::from_str("long"))]), 16000.0, "minLabelMs"),
+        (options(&[("backgroundTreshold", 0.5.into())]), 16000.0, "unknown option"),
+        (JsValue::UNDEFINED, 0.0, "sample rate"),
+    ] {
+        let msg = message(analyze(&x, rate, opts).unwrap_err());
+        assert!(msg.contains(needle), "{msg:?} should mention {needle}");
+        assert!(analyze(&x[..16000], 16000.0, JsValue::UNDEFINED).is_ok());
+    }
+    assert!(message(analyze(&[], 16000.0, JsValue::UNDEFINED).unwrap_err()).contains("too short"));
 }
