@@ -145,7 +145,7 @@ function score(segs, audioSeconds) {
 // ---------------------------------------------------------------------------------------
 // Systems
 
-async function loadBystanderSystem(simd) {
+async function loadBystanderSystem(simd, analyzer = false) {
   const url = `${PKG}${simd ? 'pkg-simd' : 'pkg'}/bystander.js`;
   let exports;
   if (PKG === '/www/') {
@@ -161,9 +161,10 @@ async function loadBystanderSystem(simd) {
   const memory = instance && instance.memory ? instance.memory : null;
   const memBytes = () => (memory ? memory.buffer.byteLength : null);
   return {
-    info: { version: exports.version(), simd, url, options: 'defaults', memoryReachable: !!memory },
+    info: { version: exports.version(), simd, url, options: 'defaults', memoryReachable: !!memory, analyzer },
     memBytes,
     async run(x) {
+      if (analyzer) return runAnalyzer(x);
       const stream = new exports.VoiceActivityStream(SAMPLE_RATE, undefined);
       const segs = [];
       try {
@@ -180,6 +181,31 @@ async function loadBystanderSystem(simd) {
       }
     },
   };
+
+  // The whole analysis: spectrogram + VAD + foreground/background labels, AnalyzerStream in
+  // 1 s blocks (provisional segments returned by every push), then the final report.
+  function runAnalyzer(x) {
+    const stream = new exports.AnalyzerStream(SAMPLE_RATE, undefined);
+    try {
+      let provisional = 0;
+      const t0 = performance.now();
+      for (let off = 0; off < x.length; off += BLOCK) {
+        provisional += stream.push(x.subarray(off, Math.min(off + BLOCK, x.length))).length;
+      }
+      const report = stream.finish();
+      const t1 = performance.now();
+      const segs = [];
+      for (const s of report.speech) segs.push(s.start, s.end);
+      const labels = { foreground: 0, background: 0 };
+      for (const s of report.segments) labels[s.label] += s.end - s.start;
+      return {
+        seconds: (t1 - t0) / 1000, segs, frames: report.foregroundProbability.length,
+        memBytes: memBytes(), provisional, labelledSeconds: labels,
+      };
+    } finally {
+      stream.free();
+    }
+  }
 }
 
 async function loadFvadSystem() {
@@ -288,6 +314,8 @@ async function loadSystem(name) {
   switch (name) {
     case 'bystander-simd': return loadBystanderSystem(true);
     case 'bystander-nosimd': return loadBystanderSystem(false);
+    case 'analyzer-simd': return loadBystanderSystem(true, true);
+    case 'analyzer-nosimd': return loadBystanderSystem(false, true);
     case 'fvad': return loadFvadSystem();
     case 'vad-web': return loadVadWebSystem();
     default: throw new Error(`unknown system ${name}`);

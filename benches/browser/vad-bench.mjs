@@ -22,6 +22,10 @@
 //                     signal; onnxruntime-web wasm (SIMD build), --ort-threads threads
 //                     (default 1 = single-threaded); model + ort files from /node_modules
 //   bystander-nosimd  as bystander-simd, no-SIMD build (skip with --no-nosimd)
+//   analyzer-simd     the whole analysis (issue #4): AnalyzerStream (spectrogram + VAD +
+//                     foreground/background labels), SIMD build, 1 s blocks, then finish()
+//                     returning the final report (per-frame probabilities included)
+//   analyzer-nosimd   as analyzer-simd, no-SIMD build (only with --systems)
 // Runs alternate bystander-simd fvad vad-web bystander-nosimd ... for --runs rounds.
 // Prints median/min/max, x real time, speech fractions (plausibility check against the
 // tiled sample.rttm), the two target ratios (bystander >= 20x faster than vad-web, and
@@ -40,7 +44,8 @@ const root = path.resolve(here, '../..');
 
 const USAGE = 'usage: node benches/browser/vad-bench.mjs [--minutes 60] [--runs 5] [--quick] '
   + '[--vadweb-minutes M] [--ort-threads N] [--no-nosimd] [--warmup S] [--systems a,b,..] [--pkg /www/]';
-const ALL_SYSTEMS = ['bystander-simd', 'fvad', 'vad-web', 'bystander-nosimd'];
+const ALL_SYSTEMS = ['bystander-simd', 'analyzer-simd', 'fvad', 'vad-web', 'bystander-nosimd', 'analyzer-nosimd'];
+const DEFAULT_SYSTEMS = ['bystander-simd', 'analyzer-simd', 'fvad', 'vad-web', 'bystander-nosimd'];
 
 function parseArgs(argv) {
   const opts = { minutes: 60, runs: 5, quick: false, vadwebMinutes: null, ortThreads: 1, nosimd: true, warmup: 30, systems: null, pkg: '/www/' };
@@ -70,7 +75,7 @@ function parseArgs(argv) {
     throw new Error(`bad arguments ${JSON.stringify(opts)}\n${USAGE}`);
   }
   if (!/^\/[\w./-]*\/$/.test(opts.pkg) || opts.pkg.includes('..')) throw new Error(`--pkg must be a URL path starting and ending with '/', got ${opts.pkg}`);
-  if (!opts.systems) opts.systems = ALL_SYSTEMS.filter((s) => opts.nosimd || s !== 'bystander-nosimd');
+  if (!opts.systems) opts.systems = DEFAULT_SYSTEMS.filter((s) => opts.nosimd || s !== 'bystander-nosimd');
   for (const s of opts.systems) if (!ALL_SYSTEMS.includes(s)) throw new Error(`unknown system ${s}; known: ${ALL_SYSTEMS.join(', ')}`);
   opts.nosimd = opts.systems.includes('bystander-nosimd');
   return opts;
@@ -83,6 +88,8 @@ const LABELS = {
   'fvad': 'fvad-wasm mode 3 + collector',
   'vad-web': 'vad-web NonRealTimeVAD',
   'bystander-nosimd': 'bystander VAD (no SIMD)',
+  'analyzer-simd': 'bystander analysis (SIMD)',
+  'analyzer-nosimd': 'bystander analysis (no SIMD)',
 };
 
 async function main() {
@@ -167,6 +174,7 @@ async function main() {
             console.log('');
           }
           const i = info.info;
+          if (sys.startsWith('analyzer')) console.log(`  ${pad(sys, 17)} bystander ${i.version}, ${i.simd ? 'SIMD' : 'no-SIMD'} build (${i.url}), AnalyzerStream default options (spectrogram + VAD + labels), 1 s blocks + finish() report; wasm: ${wasmFiles.join(', ')}`);
           if (sys.startsWith('bystander')) console.log(`  ${pad(sys, 17)} bystander ${i.version}, ${i.simd ? 'SIMD' : 'no-SIMD'} build (${i.url}), VoiceActivityStream default options, 1 s blocks; wasm: ${wasmFiles.join(', ')}`);
           if (sys === 'fvad') console.log(`  ${pad(sys, 17)} @echogarden/fvad-wasm ${i.version}, mode 3, 30 ms frames (480 int16), collector: ${i.collector}, 1 s blocks; wasm: ${wasmFiles.join(', ')}`);
           if (sys === 'vad-web') console.log(`  ${pad(sys, 17)} @ricky0123/vad-web ${i.version} NonRealTimeVAD (${i.model}, ${i.frameSamples}-sample frames) on onnxruntime-web ${i.ortVersion}, numThreads=${res.ortThreadsInEffect} (${res.ortThreadsInEffect === 1 ? 'single-threaded' : 'multi-threaded'}), proxy off; files: ${wasmFiles.join(', ')}`);
@@ -216,6 +224,23 @@ async function main() {
       console.log(`bystander runs at ${vsFvad.toFixed(2)}x fvad's speed (medians ${med.fvad.toFixed(3)} s / ${med['bystander-simd'].toFixed(3)} s)`);
       console.log(`  target >= 0.5x: ${t2 ? 'MET' : 'NOT MET'}`);
     }
+    let aVadWeb = null, aFvad = null, t3 = null, t4 = null;
+    if (has('analyzer-simd') && has('vad-web')) {
+      aVadWeb = med['vad-web'] / med['analyzer-simd'];
+      t3 = aVadWeb >= 20;
+      console.log(`whole analysis (spectrogram + VAD + labels) is ${aVadWeb.toFixed(1)}x faster than vad-web (medians ${med['vad-web'].toFixed(3)} s / ${med['analyzer-simd'].toFixed(3)} s${scaledNote})`);
+      console.log(`  target >= 20x (issue #4): ${t3 ? 'MET' : 'NOT MET'}`);
+    }
+    if (has('analyzer-simd') && has('fvad')) {
+      aFvad = med.fvad / med['analyzer-simd'];
+      t4 = aFvad >= 0.4;
+      console.log(`whole analysis runs at ${aFvad.toFixed(2)}x fvad's speed (medians ${med.fvad.toFixed(3)} s / ${med['analyzer-simd'].toFixed(3)} s)`);
+      console.log(`  target >= 0.4x (issue #4): ${t4 ? 'MET' : 'NOT MET'}`);
+    }
+    if (has('analyzer-simd')) {
+      const last = results['analyzer-simd'][results['analyzer-simd'].length - 1];
+      console.log(`  analysis labelled ${last.labelledSeconds.foreground.toFixed(0)} s foreground, ${last.labelledSeconds.background.toFixed(0)} s background; ${last.provisional} provisional segments while streaming`);
+    }
     if (has('bystander-nosimd')) {
       const parts = [];
       if (has('bystander-simd')) {
@@ -226,7 +251,7 @@ async function main() {
       if (has('fvad')) parts.push(`no-SIMD runs at ${(med.fvad / med['bystander-nosimd']).toFixed(2)}x fvad's speed`);
       console.log(parts.join('; '));
     }
-    const memParts = ['bystander-simd', 'bystander-nosimd', 'fvad'].filter(has).map((s) => `${s} ${mib(peakMem[s])}`);
+    const memParts = ['bystander-simd', 'analyzer-simd', 'bystander-nosimd', 'analyzer-nosimd', 'fvad'].filter(has).map((s) => `${s} ${mib(peakMem[s])}`);
     if (memParts.length) console.log(`peak wasm memory (memory.buffer.byteLength after the timed run; wasm memory never shrinks): ${memParts.join(', ')}`);
     console.log(`Chromium ${browser.version()}`);
 
@@ -244,6 +269,8 @@ async function main() {
       bystanderFasterThanVadWeb: vsVadWeb, targetVadWeb20xMet: t1,
       bystanderSpeedOverFvad: vsFvad, targetFvadHalfMet: t2,
       simdSpeedup: simdGain,
+      analysisFasterThanVadWeb: aVadWeb, targetAnalysisVadWeb20xMet: t3,
+      analysisSpeedOverFvad: aFvad, targetAnalysisFvad04xMet: t4,
     };
     console.log(`RESULT ${JSON.stringify(result)}`);
   } finally {
