@@ -1,6 +1,6 @@
 //! Native voice activity throughput (criterion). Run: `cargo bench --bench vad`.
 //! 60 s of the bundled sample clip (tiled) in 1 s blocks: the spectrogram front end alone,
-//! front end + features, and the whole detector.
+//! front end + features, the whole detector, and the whole foreground/background analysis.
 use bystander::vad::{FrontEnd, VadConfig, VoiceActivityDetector};
 use bystander::SpectrogramStream;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -47,6 +47,19 @@ fn bench(c: &mut Criterion) {
             }
             v.finish(&mut p, &mut s).unwrap();
             black_box(s.len())
+        })
+    });
+    group.bench_function("analyzer", |b| {
+        // The whole analysis: front end, VAD, cues, foreground/background labels, report.
+        b.iter(|| {
+            let mut a =
+                bystander::fgbg::Analyzer::new(16000.0, bystander::fgbg::AnalyzerConfig::default())
+                    .unwrap();
+            let mut s = Vec::new();
+            for block in x.chunks(16000) {
+                a.push(block, &mut s).unwrap();
+            }
+            black_box(a.finish().unwrap().segments.len())
         })
     });
     group.finish();

@@ -78,3 +78,24 @@ mod tests {
         assert!((db10(1e-10) + 100.0).abs() < 1e-4);
     }
 }
+
+/// `max(a, b)` for inputs known not to be NaN: a plain compare-and-select, which the
+/// compiler vectorises (`f32::max` must handle NaN and does not). Used in per-bin loops.
+#[inline(always)]
+pub fn fmax(a: f32, b: f32) -> f32 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+/// `min(a, b)` for inputs known not to be NaN (see [`fmax`]).
+#[inline(always)]
+pub fn fmin(a: f32, b: f32) -> f32 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}

@@ -539,7 +539,7 @@ impl Analyzer {
         let anchor = self.state.anchor.snapshot();
         for s in &self.state.speech[self.state.closed..] {
             self.labeller
-                .label(&self.state.frames, s, &anchor, segments);
+                .label(&self.state.frames, s, &anchor, None, segments);
         }
         self.state.closed = self.state.speech.len();
     }
@@ -591,25 +591,29 @@ impl Analyzer {
         let anchor = self.state.anchor.snapshot();
         let frames = &self.state.frames;
         let n = frames.len();
-        let mut fg = Vec::with_capacity(n);
-        let mut bg = Vec::with_capacity(n);
+        // Logits of every frame (8 bytes per frame, freed before the report returns).
+        let mut logits: Vec<[f32; 2]> = Vec::with_capacity(n);
         // In chunks, so that the inputs' scratch stays small.
         let mut inputs = Vec::with_capacity(CHUNK_FRAMES);
         for start in (0..n).step_by(CHUNK_FRAMES) {
             inputs.clear();
             model_inputs(frames, start..(start + CHUNK_FRAMES).min(n), &anchor, &mut inputs);
-            for (x, r) in inputs.iter().zip(&frames[start..]) {
-                let [zb, zo] = model::logits(x);
-                let (p, qb, qo) = (r.p(), sigmoid(zb), sigmoid(zo));
-                // Background-only and overlap are exclusive classes of a speech frame.
-                fg.push(p * (1.0 - qb));
-                bg.push(p * (qb + qo).min(1.0));
-            }
+            logits.extend(inputs.iter().map(model::logits));
         }
         let mut segments = Vec::new();
         for s in &self.state.speech {
-            self.labeller.label(frames, s, &anchor, &mut segments);
+            self.labeller
+                .label(frames, s, &anchor, Some(&logits), &mut segments);
         }
+        let mut fg = Vec::with_capacity(n);
+        let mut bg = Vec::with_capacity(n);
+        for (&[zb, zo], r) in logits.iter().zip(frames) {
+            let (p, qb, qo) = (r.p(), sigmoid(zb), sigmoid(zo));
+            // Background-only and overlap are exclusive classes of a speech frame.
+            fg.push(p * (1.0 - qb));
+            bg.push(p * (qb + qo).min(1.0));
+        }
+        drop(logits);
         let mut warnings = Vec::new();
         let bad = self.front.non_finite_samples();
         if bad > 0 {
@@ -685,6 +689,7 @@ impl Labeller {
         frames: &[FrameRecord],
         speech: &Segment,
         anchor: &AnchorSnapshot,
+        logits: Option<&[[f32; 2]]>,
         out: &mut Vec<LabelledSegment>,
     ) {
         let first = ((speech.start / FRAME_SECONDS).round() as usize).min(frames.len());
@@ -695,12 +700,20 @@ impl Labeller {
         let span = &frames[first..last];
         self.zb.clear();
         self.zo.clear();
-        self.inputs.clear();
-        model_inputs(frames, first..last, anchor, &mut self.inputs);
-        for x in &self.inputs {
-            let [zb, zo] = model::logits(x);
-            self.zb.push(zb);
-            self.zo.push(zo);
+        if let Some(all) = logits {
+            // Already computed for the whole clip (report): reuse them.
+            for &[zb, zo] in &all[first..last] {
+                self.zb.push(zb);
+                self.zo.push(zo);
+            }
+        } else {
+            self.inputs.clear();
+            model_inputs(frames, first..last, anchor, &mut self.inputs);
+            for x in &self.inputs {
+                let [zb, zo] = model::logits(x);
+                self.zb.push(zb);
+                self.zo.push(zo);
+            }
         }
         self.viterbi();
         self.merge_short_runs();

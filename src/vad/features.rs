@@ -167,20 +167,20 @@ impl FeatureExtractor {
         let voicing = self.voicing(power);
         let first = self.frames == 0;
         for (b, &p) in mel.iter().enumerate() {
-            let l = crate::fastmath::db10(p.max(POWER_FLOOR));
+            let l = crate::fastmath::db10(crate::fastmath::fmax(p, POWER_FLOOR));
             self.level[b] = l;
             self.smoothed[b] = if first {
                 l
             } else {
                 FLOOR_SMOOTHING * self.smoothed[b] + (1.0 - FLOOR_SMOOTHING) * l
             };
-            self.current_min[b] = self.current_min[b].min(self.smoothed[b]);
+            self.current_min[b] = crate::fastmath::fmin(self.current_min[b], self.smoothed[b]);
         }
         self.frames_in_sub += 1;
         // Floor: minimum over the finished sub-windows and the current one.
         for b in 0..N_MELS {
-            let floor = self.past_min[b].min(self.current_min[b]) + FLOOR_BIAS_DB;
-            self.snr[b] = (self.level[b] - floor).max(0.0);
+            let floor = crate::fastmath::fmin(self.past_min[b], self.current_min[b]) + FLOOR_BIAS_DB;
+            self.snr[b] = crate::fastmath::fmax(self.level[b] - floor, 0.0);
         }
         if self.frames_in_sub == FLOOR_WINDOW / FLOOR_SUBWINDOWS {
             for b in 0..N_MELS {
@@ -262,7 +262,7 @@ impl FeatureExtractor {
     /// Subharmonic-summation voicing score of one power spectrum, dB.
     fn voicing(&mut self, power: &[f32]) -> f32 {
         for (l, &p) in self.log_spectrum.iter_mut().zip(power) {
-            *l = crate::fastmath::db10(p.max(POWER_FLOOR));
+            *l = crate::fastmath::db10(crate::fastmath::fmax(p, POWER_FLOOR));
         }
         // Whitening: subtract a centred moving average (edges use what exists), with a
         // running window sum.
