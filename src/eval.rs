@@ -183,12 +183,24 @@ pub const BACKGROUND: FrameClass = 2;
 
 /// Per-frame class of a labelled segment list (issue #4): foreground where a foreground
 /// segment covers the frame centre, else background where a background one does, else none.
-pub fn class_frames(foreground: &[Interval], background: &[Interval], frames: usize) -> Vec<FrameClass> {
+pub fn class_frames(
+    foreground: &[Interval],
+    background: &[Interval],
+    frames: usize,
+) -> Vec<FrameClass> {
     let f = frame_mask(foreground, frames);
     let b = frame_mask(background, frames);
     f.iter()
         .zip(&b)
-        .map(|(&f, &b)| if f { FOREGROUND } else if b { BACKGROUND } else { NONE })
+        .map(|(&f, &b)| {
+            if f {
+                FOREGROUND
+            } else if b {
+                BACKGROUND
+            } else {
+                NONE
+            }
+        })
         .collect()
 }
 
@@ -335,7 +347,9 @@ impl Calibration {
         self.bins
             .iter()
             .filter(|b| b.0 > 0)
-            .map(|&(k, conf, right)| (k as f64 / n as f64) * (right as f64 / k as f64 - conf / k as f64).abs())
+            .map(|&(k, conf, right)| {
+                (k as f64 / n as f64) * (right as f64 / k as f64 - conf / k as f64).abs()
+            })
             .sum()
     }
 }
@@ -440,8 +454,12 @@ mod tests {
         let reference = class_frames(&[(0.0, 0.05)], &[(0.03, 0.08)], 10);
         assert_eq!(reference, vec![1, 1, 1, 1, 1, 2, 2, 2, 0, 0]);
         let hypothesis = vec![1, 1, 1, 2, 2, 2, 2, 0, 2, 0];
-        let ro = vec![false, false, false, true, true, false, false, false, false, false];
-        let ho = vec![false, false, true, true, false, false, false, false, false, false];
+        let ro = vec![
+            false, false, false, true, true, false, false, false, false, false,
+        ];
+        let ho = vec![
+            false, false, true, true, false, false, false, false, false, false,
+        ];
         let c = LabelCounts::of(&reference, &hypothesis, &ro, &ho, true);
         assert!((c.foreground_recall() - 0.6).abs() < 1e-9);
         assert!((c.background_recall() - 2.0 / 3.0).abs() < 1e-9);
@@ -458,6 +476,8 @@ mod tests {
         cal.add_segment(0.95, false);
         cal.add_segment(0.25, false);
         // Bin 9: accuracy 0.5 vs 0.95; bin 2: 0 vs 0.25.
-        assert!((cal.expected_calibration_error() - (2.0 / 3.0 * 0.45 + 1.0 / 3.0 * 0.25)).abs() < 1e-9);
+        assert!(
+            (cal.expected_calibration_error() - (2.0 / 3.0 * 0.45 + 1.0 / 3.0 * 0.25)).abs() < 1e-9
+        );
     }
 }

@@ -42,6 +42,27 @@ pub fn ln(x: f32) -> f32 {
     LN_2 * log2(x)
 }
 
+/// `max(a, b)` for inputs known not to be NaN: a plain compare-and-select, which the
+/// compiler vectorises (`f32::max` must handle NaN and does not). Used in per-bin loops.
+#[inline(always)]
+pub fn fmax(a: f32, b: f32) -> f32 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+/// `min(a, b)` for inputs known not to be NaN (see [`fmax`]).
+#[inline(always)]
+pub fn fmin(a: f32, b: f32) -> f32 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,26 +97,5 @@ mod tests {
         assert!(worst < 1.0, "worst log2 error {worst} x (1e-6 + 1 ulp)");
         assert_eq!(log2(1.0), 0.0);
         assert!((db10(1e-10) + 100.0).abs() < 1e-4);
-    }
-}
-
-/// `max(a, b)` for inputs known not to be NaN: a plain compare-and-select, which the
-/// compiler vectorises (`f32::max` must handle NaN and does not). Used in per-bin loops.
-#[inline(always)]
-pub fn fmax(a: f32, b: f32) -> f32 {
-    if a > b {
-        a
-    } else {
-        b
-    }
-}
-
-/// `min(a, b)` for inputs known not to be NaN (see [`fmax`]).
-#[inline(always)]
-pub fn fmin(a: f32, b: f32) -> f32 {
-    if a < b {
-        a
-    } else {
-        b
     }
 }

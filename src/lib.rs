@@ -1,7 +1,8 @@
 //! # bystander
 //!
 //! Client-side speech analysis for review pages: spectrograms that match librosa and Kaldi
-//! numerically, computed by a streaming engine that runs natively and in WebAssembly.
+//! numerically, voice activity ([`vad`]) and foreground/background speech labels
+//! ([`fgbg`]), computed by streaming engines that run natively and in WebAssembly.
 //!
 //! ## Vocabulary
 //! - **sample**: one mono `f32` value in `[-1, 1]` at the input sample rate;
@@ -12,7 +13,8 @@
 //! - **segment**: a time interval `[start, end)` in seconds.
 //!
 //! Data flows one way: samples -> frames ([`stft`]) -> features ([`spectrogram`], [`mel`])
-//! -> images ([`image`]). Streaming types take blocks with `push` and end with `finish`; the
+//! -> images ([`image`]); and frames -> speech probabilities -> segments ([`vad`]) -> cues
+//! -> foreground/background decisions -> labelled segments ([`fgbg`]). Streaming types take blocks with `push` and end with `finish`; the
 //! batch functions are thin loops over them.
 //!
 //! ```

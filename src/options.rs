@@ -458,6 +458,7 @@ pub const ANALYZER_OPTIONS: &[&str] = &[
     "switchPenalty",
     "minLabelMs",
     "overlapThreshold",
+    "silenceThreshold",
 ];
 
 /// Builds and validates a foreground/background configuration from camelCase options
@@ -485,6 +486,7 @@ pub fn analyzer_config(options: &OptionMap) -> Result<crate::fgbg::AnalyzerConfi
             "switchPenalty" => c.switch_penalty = f.number()? as f32,
             "minLabelMs" => c.min_label_ms = f.number()?,
             "overlapThreshold" => c.overlap_threshold = f.number()? as f32,
+            "silenceThreshold" => c.silence_threshold = f.number()? as f32,
             _ => {}
         }
     }
@@ -506,6 +508,10 @@ pub fn analyzer_options(config: &crate::fgbg::AnalyzerConfig) -> OptionMap {
         (
             "overlapThreshold".into(),
             Number(config.overlap_threshold as f64),
+        ),
+        (
+            "silenceThreshold".into(),
+            Number(config.silence_threshold as f64),
         ),
     ]);
     o

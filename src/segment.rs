@@ -145,7 +145,9 @@ mod tests {
         );
         let tg = to_textgrid(&s, 4000.0, "speech");
         assert!(tg.contains("intervals: size = 3"), "{tg}");
-        assert!(tg.contains("xmin = 1.5\n            xmax = 3725.25\n            text = \"speech\""));
+        assert!(
+            tg.contains("xmin = 1.5\n            xmax = 3725.25\n            text = \"speech\"")
+        );
         assert!(tg.contains("xmin = 3725.25\n            xmax = 4000\n            text = \"\""));
     }
 }

@@ -488,8 +488,16 @@ fn report_object(mut report: crate::fgbg::Report) -> Result<JsValue, JsError> {
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsError::new(&format!("cannot build the report: {e}")))?;
     let obj: &Object = value.unchecked_ref();
-    set(obj, "foregroundProbability", &Float32Array::from(&fg[..]).into());
-    set(obj, "backgroundProbability", &Float32Array::from(&bg[..]).into());
+    set(
+        obj,
+        "foregroundProbability",
+        &Float32Array::from(&fg[..]).into(),
+    );
+    set(
+        obj,
+        "backgroundProbability",
+        &Float32Array::from(&bg[..]).into(),
+    );
     Ok(value)
 }
 

@@ -4,7 +4,9 @@
 //! live in `bystander eval`; these tests pin behaviour per case with margins.
 #![cfg(not(target_arch = "wasm32"))]
 
-use bystander::eval::{class_frames, frame_count, frame_mask, parse_rttm, BACKGROUND, FOREGROUND, NONE};
+use bystander::eval::{
+    class_frames, frame_count, frame_mask, parse_rttm, BACKGROUND, FOREGROUND, NONE,
+};
 use bystander::fgbg::{analyze, Analyzer, AnalyzerConfig, Label, Report};
 use std::path::Path;
 
@@ -19,7 +21,10 @@ fn case(name: &str) -> Case {
     let (samples, rate) = bystander::decode::read_mono(&dir.join(format!("{name}.wav"))).unwrap();
     let rttm = parse_rttm(&std::fs::read_to_string(dir.join(format!("{name}.rttm"))).unwrap());
     let pick = |n: &str| -> Vec<(f64, f64)> {
-        rttm.iter().filter(|r| r.0 == n).map(|r| (r.1, r.2)).collect()
+        rttm.iter()
+            .filter(|r| r.0 == n)
+            .map(|r| (r.1, r.2))
+            .collect()
     };
     let frames = frame_count(samples.len() as f64 / rate as f64);
     Case {
@@ -31,7 +36,12 @@ fn case(name: &str) -> Case {
 
 fn hypothesis(report: &Report, frames: usize) -> Vec<u8> {
     let of = |l: Label| -> Vec<(f64, f64)> {
-        report.segments.iter().filter(|s| s.label == l).map(|s| (s.start, s.end)).collect()
+        report
+            .segments
+            .iter()
+            .filter(|s| s.label == l)
+            .map(|s| (s.start, s.end))
+            .collect()
     };
     class_frames(&of(Label::Foreground), &of(Label::Background), frames)
 }
@@ -39,15 +49,27 @@ fn hypothesis(report: &Report, frames: usize) -> Vec<u8> {
 /// Share of reference frames of class `r` that the hypothesis labels `h`.
 fn share(reference: &[u8], hyp: &[u8], r: u8, h: u8) -> f64 {
     let n = reference.iter().filter(|&&x| x == r).count();
-    let k = reference.iter().zip(hyp).filter(|(&x, &y)| x == r && y == h).count();
+    let k = reference
+        .iter()
+        .zip(hyp)
+        .filter(|(&x, &y)| x == r && y == h)
+        .count();
     k as f64 / n.max(1) as f64
 }
 
 /// Of the reference frames of class `r` that the VAD marks as speech (labelled anything),
 /// the share labelled `h`: the labeller's own behaviour, apart from what the VAD misses.
 fn labelled_share(reference: &[u8], hyp: &[u8], r: u8, h: u8) -> f64 {
-    let n = reference.iter().zip(hyp).filter(|(&x, &y)| x == r && y != NONE).count();
-    let k = reference.iter().zip(hyp).filter(|(&x, &y)| x == r && y == h).count();
+    let n = reference
+        .iter()
+        .zip(hyp)
+        .filter(|(&x, &y)| x == r && y != NONE)
+        .count();
+    let k = reference
+        .iter()
+        .zip(hyp)
+        .filter(|(&x, &y)| x == r && y == h)
+        .count();
     k as f64 / n.max(1) as f64
 }
 
@@ -66,19 +88,34 @@ fn assert_well_formed(r: &Report) {
         assert!(w[0].end <= w[1].start + 1e-9, "disorder: {w:?}");
     }
     for s in &r.segments {
-        assert!(0.0 <= s.start && s.start < s.end && s.end <= r.duration + 1e-9, "{s:?}");
+        assert!(
+            0.0 <= s.start && s.start < s.end && s.end <= r.duration + 1e-9,
+            "{s:?}"
+        );
         assert!((0.0..=1.0).contains(&s.confidence), "{s:?}");
         assert!(
-            r.speech.iter().any(|v| v.start <= s.start + 1e-9 && s.end <= v.end + 1e-9),
+            r.speech
+                .iter()
+                .any(|v| v.start <= s.start + 1e-9 && s.end <= v.end + 1e-9),
             "segment outside the VAD's speech: {s:?}"
         );
         assert!(!s.overlap || s.label == Label::Foreground);
     }
     let frames = (r.duration / r.frame_seconds).ceil() as usize;
     assert!(r.foreground_probability.len().abs_diff(frames) <= 1);
-    assert_eq!(r.foreground_probability.len(), r.background_probability.len());
-    for (f, b) in r.foreground_probability.iter().zip(&r.background_probability) {
-        assert!((0.0..=1.0).contains(f) && (0.0..=1.0).contains(b), "{f} {b}");
+    assert_eq!(
+        r.foreground_probability.len(),
+        r.background_probability.len()
+    );
+    for (f, b) in r
+        .foreground_probability
+        .iter()
+        .zip(&r.background_probability)
+    {
+        assert!(
+            (0.0..=1.0).contains(f) && (0.0..=1.0).contains(b),
+            "{f} {b}"
+        );
     }
 }
 
@@ -86,7 +123,10 @@ fn assert_well_formed(r: &Report) {
 fn no_background_keeps_the_foreground() {
     let (c, report, hyp) = run("no_background");
     let lost = share(&c.reference, &hyp, FOREGROUND, BACKGROUND);
-    assert!(lost < 0.03, "foreground frames labelled background: {lost:.3}");
+    assert!(
+        lost < 0.03,
+        "foreground frames labelled background: {lost:.3}"
+    );
     assert!(labelled_share(&c.reference, &hyp, FOREGROUND, FOREGROUND) > 0.9);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
 }
@@ -96,17 +136,28 @@ fn background_only_is_background() {
     let (c, _, hyp) = run("background_only");
     let caught = share(&c.reference, &hyp, BACKGROUND, BACKGROUND);
     let as_fg = share(&c.reference, &hyp, BACKGROUND, FOREGROUND);
-    assert!(caught > as_fg, "a TV with nobody near the device: {caught:.3} background vs {as_fg:.3} foreground");
+    assert!(
+        caught > as_fg,
+        "a TV with nobody near the device: {caught:.3} background vs {as_fg:.3} foreground"
+    );
 }
 
 #[test]
 fn overlapped_background_leaves_the_foreground_and_is_flagged() {
     let (c, report, hyp) = run("overlap");
     assert!(labelled_share(&c.reference, &hyp, FOREGROUND, FOREGROUND) > 0.9);
-    let flagged: Vec<(f64, f64)> =
-        report.segments.iter().filter(|s| s.overlap).map(|s| (s.start, s.end)).collect();
+    let flagged: Vec<(f64, f64)> = report
+        .segments
+        .iter()
+        .filter(|s| s.overlap)
+        .map(|s| (s.start, s.end))
+        .collect();
     let mask = frame_mask(&flagged, c.reference.len());
-    assert!(mask.iter().any(|&m| m), "no overlap flagged: {:?}", report.segments);
+    assert!(
+        mask.iter().any(|&m| m),
+        "no overlap flagged: {:?}",
+        report.segments
+    );
 }
 
 #[test]
@@ -139,14 +190,22 @@ fn foreground_moving_away_mid_clip() {
 fn quiet_foreground() {
     let (c, report, hyp) = run("quiet_foreground");
     let kept = labelled_share(&c.reference, &hyp, FOREGROUND, FOREGROUND);
-    assert!(kept > 0.8, "quiet foreground recall {kept:.3}: {:?}", report.segments);
+    assert!(
+        kept > 0.8,
+        "quiet foreground recall {kept:.3}: {:?}",
+        report.segments
+    );
 }
 
 #[test]
 fn one_second_clip() {
     let (c, report, hyp) = run("one_second");
     assert!(report.duration > 1.0 && report.duration < 1.5);
-    assert!(labelled_share(&c.reference, &hyp, FOREGROUND, FOREGROUND) > 0.8, "{:?}", report.segments);
+    assert!(
+        labelled_share(&c.reference, &hyp, FOREGROUND, FOREGROUND) > 0.8,
+        "{:?}",
+        report.segments
+    );
 }
 
 #[test]
@@ -170,7 +229,10 @@ fn streaming_in_any_blocks_equals_batch() {
         assert_eq!(report, batch, "block {block}");
         // Every provisional segment lies inside the final speech.
         for s in &provisional {
-            assert!(report.speech.iter().any(|v| v.start <= s.start && s.end <= v.end + 1e-9));
+            assert!(report
+                .speech
+                .iter()
+                .any(|v| v.start <= s.start && s.end <= v.end + 1e-9));
         }
         assert!(a.push(&[0.0], &mut provisional).is_err());
         assert!(a.finish().is_err());
@@ -203,7 +265,10 @@ fn labels_do_not_depend_on_gain() {
     let same = a.iter().zip(&b).filter(|(x, y)| x == y).count() as f64 / frames as f64;
     assert!(same > 0.97, "labels at -20 dB agree on {same:.3} of frames");
     for (x, y) in base.segments.iter().zip(&other.segments) {
-        assert!((x.cues.level_db - 20.0 - y.cues.level_db).abs() < 0.5, "{x:?} {y:?}");
+        assert!(
+            (x.cues.level_db - 20.0 - y.cues.level_db).abs() < 0.5,
+            "{x:?} {y:?}"
+        );
     }
 }
 
@@ -215,13 +280,20 @@ fn any_rate_and_bad_input() {
     assert!(r.segments.iter().any(|s| s.label == Label::Foreground));
     assert!(analyze(&[], 16_000.0, &AnalyzerConfig::default()).is_err());
     assert!(analyze(&c.samples, 4_000.0, &AnalyzerConfig::default()).is_err());
-    let bad = AnalyzerConfig { background_threshold: 1.5, ..Default::default() };
+    let bad = AnalyzerConfig {
+        background_threshold: 1.5,
+        ..Default::default()
+    };
     let e = analyze(&c.samples, c.rate, &bad).unwrap_err().to_string();
     assert!(e.contains("backgroundThreshold"), "{e}");
     let mut nan = c.samples.clone();
     nan[1000..2000].fill(f32::NAN);
     let r = analyze(&nan, c.rate, &AnalyzerConfig::default()).unwrap();
-    assert!(r.warnings.iter().any(|w| w.contains("NaN")), "{:?}", r.warnings);
+    assert!(
+        r.warnings.iter().any(|w| w.contains("NaN")),
+        "{:?}",
+        r.warnings
+    );
 }
 
 #[test]

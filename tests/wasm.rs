@@ -225,8 +225,14 @@ fn analyze_returns_the_report_and_the_stream_agrees() {
     assert_eq!(fg.length(), bg.length());
     assert!((fg.length() as i64 - (x.len() / 160) as i64).abs() <= 1);
     let segments: Array = get(&report, "segments").unchecked_into();
-    let labels: Vec<String> = segments.iter().map(|s| get(&s, "label").as_string().unwrap()).collect();
-    assert!(labels.iter().any(|l| l == "foreground") && labels.iter().any(|l| l == "background"), "{labels:?}");
+    let labels: Vec<String> = segments
+        .iter()
+        .map(|s| get(&s, "label").as_string().unwrap())
+        .collect();
+    assert!(
+        labels.iter().any(|l| l == "foreground") && labels.iter().any(|l| l == "background"),
+        "{labels:?}"
+    );
     let first = segments.get(0);
     let cues = get(&first, "cues");
     for key in ["levelDb", "relativeLevelDb", "reverb"] {
@@ -258,9 +264,21 @@ fn analyze_returns_the_report_and_the_stream_agrees() {
 fn analyze_rejects_bad_input_and_keeps_working() {
     let x = review_clip();
     for (opts, rate, needle) in [
-        (options(&[("backgroundThreshold", 2.into())]), 16000.0, "backgroundThreshold"),
-        (options(&[("minLabelMs", JsValue::from_str("long"))]), 16000.0, "minLabelMs"),
-        (options(&[("backgroundTreshold", 0.5.into())]), 16000.0, "unknown option"),
+        (
+            options(&[("backgroundThreshold", 2.into())]),
+            16000.0,
+            "backgroundThreshold",
+        ),
+        (
+            options(&[("minLabelMs", JsValue::from_str("long"))]),
+            16000.0,
+            "minLabelMs",
+        ),
+        (
+            options(&[("backgroundTreshold", 0.5.into())]),
+            16000.0,
+            "unknown option",
+        ),
         (JsValue::UNDEFINED, 0.0, "sample rate"),
     ] {
         let msg = message(analyze(&x, rate, opts).unwrap_err());

@@ -261,6 +261,10 @@ mod tests {
         // at frame 20 inside that of frame 15; nothing moves around frame 70.
         assert!(by_frame[45].drop > 50.0, "{:?}", by_frame[45]);
         assert!(by_frame[15].rise > 50.0, "{:?}", by_frame[15]);
-        assert!(by_frame[70].drop < 1.0 && by_frame[70].rise < 1.0, "{:?}", by_frame[70]);
+        assert!(
+            by_frame[70].drop < 1.0 && by_frame[70].rise < 1.0,
+            "{:?}",
+            by_frame[70]
+        );
     }
 }

@@ -33,6 +33,7 @@
 
 pub mod cues;
 pub mod model;
+mod tuned;
 mod weights;
 
 use crate::error::{Error, Result};
@@ -41,7 +42,7 @@ use crate::vad::features::N_FEATURES;
 use crate::vad::segmenter::Segmenter;
 use crate::vad::{FrameSink, FrontEnd, VadConfig, FRAME_SECONDS};
 use cues::{CueExtractor, FrameCues};
-use model::{sigmoid, N_INPUTS};
+use model::{sigmoid, HEADS, N_INPUTS};
 use serde::{Deserialize, Serialize};
 
 /// Version of the report's layout; bumped on any incompatible change.
@@ -55,27 +56,31 @@ pub struct AnalyzerConfig {
     #[serde(flatten)]
     pub vad: VadConfig,
     /// Background posterior above which a frame leans background, `0 < x < 1`.
-    /// **Default** 0.5 (tuned on the tuning clips, see `tools/train_fgbg/`).
+    /// **Default** chosen on the tuning clips by `tools/train_fgbg/tune.py` (`tuned.rs`).
     pub background_threshold: f32,
     /// Cost of a label change inside a speech segment, in nats of log posterior,
-    /// `0..=100`. **Default** 8.
+    /// `0..=100`. **Default** tuned (`tuned.rs`).
     pub switch_penalty: f32,
     /// Shortest labelled run, ms, `10..=10000`; shorter runs join a neighbour.
-    /// **Default** 300.
+    /// **Default** tuned (`tuned.rs`).
     pub min_label_ms: f64,
     /// Mean overlap posterior above which a foreground run is flagged `overlap`, `0 < x < 1`.
     /// **Default** 0.5.
     pub overlap_threshold: f32,
+    /// No-speech posterior above which a frame inside the VAD's speech (a reverberant tail,
+    /// padding) is left unlabelled, `0 < x < 1`. **Default** tuned (`tuned.rs`).
+    pub silence_threshold: f32,
 }
 
 impl Default for AnalyzerConfig {
     fn default() -> Self {
         AnalyzerConfig {
             vad: VadConfig::default(),
-            background_threshold: 0.5,
-            switch_penalty: 8.0,
-            min_label_ms: 300.0,
+            background_threshold: tuned::BACKGROUND_THRESHOLD,
+            switch_penalty: tuned::SWITCH_PENALTY,
+            min_label_ms: tuned::MIN_LABEL_MS,
             overlap_threshold: 0.5,
+            silence_threshold: tuned::SILENCE_THRESHOLD,
         }
     }
 }
@@ -90,6 +95,7 @@ impl AnalyzerConfig {
         for (name, v) in [
             ("backgroundThreshold", self.background_threshold),
             ("overlapThreshold", self.overlap_threshold),
+            ("silenceThreshold", self.silence_threshold),
         ] {
             if !(v > 0.0 && v < 1.0) {
                 return Err(Error::invalid(
@@ -382,7 +388,11 @@ fn model_inputs(
     anchor: &AnchorSnapshot,
     out: &mut Vec<[f32; N_INPUTS]>,
 ) {
-    let rel = |r: &FrameRecord| anchor.level.map_or(0.0, |a| (r.cue(0) - a).clamp(-40.0, 15.0));
+    let rel = |r: &FrameRecord| {
+        anchor
+            .level
+            .map_or(0.0, |a| (r.cue(0) - a).clamp(-40.0, 15.0))
+    };
     let n = frames.len();
     let lo = |t: usize| t.saturating_sub(LEVEL_CONTEXT);
     let hi = |t: usize| (t + LEVEL_CONTEXT + 1).min(n);
@@ -426,9 +436,22 @@ fn model_inputs(
 
 /// Names of the model inputs, for the feature dump and the training script.
 pub const INPUT_NAMES: [&str; N_INPUTS] = [
-    "p_speech", "rel_level", "snr", "drop", "rise", "depth", "hf", "tilt", "anchor_strength",
-    "rel_level_context", "p_speech_context", "drop_re_anchor", "rise_re_anchor",
-    "depth_re_anchor", "hf_re_anchor", "tilt_re_anchor",
+    "p_speech",
+    "rel_level",
+    "snr",
+    "drop",
+    "rise",
+    "depth",
+    "hf",
+    "tilt",
+    "anchor_strength",
+    "rel_level_context",
+    "p_speech_context",
+    "drop_re_anchor",
+    "rise_re_anchor",
+    "depth_re_anchor",
+    "hf_re_anchor",
+    "tilt_re_anchor",
 ];
 
 /// Everything the front end's frames feed (kept apart from the front end so that it can be
@@ -562,7 +585,9 @@ impl Analyzer {
         self.front.finish_to(&mut self.state)?;
         let duration = self.duration();
         let total_frames = (duration / FRAME_SECONDS).ceil() as usize;
-        self.state.segmenter.finish(total_frames, &mut self.state.speech);
+        self.state
+            .segmenter
+            .finish(total_frames, &mut self.state.speech);
         if let Some(last) = self.state.speech.last_mut() {
             last.end = last.end.min(duration);
         }
@@ -591,13 +616,18 @@ impl Analyzer {
         let anchor = self.state.anchor.snapshot();
         let frames = &self.state.frames;
         let n = frames.len();
-        // Logits of every frame (8 bytes per frame, freed before the report returns).
-        let mut logits: Vec<[f32; 2]> = Vec::with_capacity(n);
+        // Logits of every frame (12 bytes per frame, freed before the report returns).
+        let mut logits: Vec<[f32; HEADS]> = Vec::with_capacity(n);
         // In chunks, so that the inputs' scratch stays small.
         let mut inputs = Vec::with_capacity(CHUNK_FRAMES);
         for start in (0..n).step_by(CHUNK_FRAMES) {
             inputs.clear();
-            model_inputs(frames, start..(start + CHUNK_FRAMES).min(n), &anchor, &mut inputs);
+            model_inputs(
+                frames,
+                start..(start + CHUNK_FRAMES).min(n),
+                &anchor,
+                &mut inputs,
+            );
             logits.extend(inputs.iter().map(model::logits));
         }
         let mut segments = Vec::new();
@@ -607,11 +637,13 @@ impl Analyzer {
         }
         let mut fg = Vec::with_capacity(n);
         let mut bg = Vec::with_capacity(n);
-        for (&[zb, zo], r) in logits.iter().zip(frames) {
-            let (p, qb, qo) = (r.p(), sigmoid(zb), sigmoid(zo));
+        for (&[zb, zo, zn], r) in logits.iter().zip(frames) {
+            let (qb, qo) = (sigmoid(zb), sigmoid(zo));
+            // Speech presence: the VAD's probability, less what the model takes for a tail.
+            let p = r.p() * (1.0 - sigmoid(zn));
             // Background-only and overlap are exclusive classes of a speech frame.
             fg.push(p * (1.0 - qb));
-            bg.push(p * (qb + qo).min(1.0));
+            bg.push((p * qb + qo * r.p()).min(1.0));
         }
         drop(logits);
         let mut warnings = Vec::new();
@@ -647,38 +679,58 @@ impl Analyzer {
     }
 }
 
-/// Turns a VAD segment's frames into labelled runs (Viterbi over two states).
+/// Turns a VAD segment's frames into labelled runs: Viterbi over three states
+/// (foreground, background, no speech: reverberant tails and padding the VAD includes).
 #[derive(Debug, Clone)]
 struct Labeller {
-    bias: f32,
+    /// `ln(theta_b)` and `ln(1 - theta_b)` for the background threshold.
+    bias_b: [f32; 2],
+    /// The same for the no-speech threshold.
+    bias_n: [f32; 2],
     switch_penalty: f32,
     min_run: usize,
-    overlap_logit: f32,
+    overlap_threshold: f32,
     // Scratch, reused across segments (no allocation per frame).
-    zb: Vec<f32>,
-    zo: Vec<f32>,
+    z: Vec<[f32; HEADS]>,
     inputs: Vec<[f32; N_INPUTS]>,
-    back: Vec<[u8; 2]>,
+    back: Vec<[u8; 3]>,
     states: Vec<u8>,
+    runs: Vec<(usize, usize)>,
     scratch: Vec<f32>,
 }
+
+// States: 0 foreground, 1 background, 2 no speech.
+const BACKGROUND_STATE: u8 = 1;
+const NO_SPEECH_STATE: u8 = 2;
 
 fn logit(p: f32) -> f32 {
     (p / (1.0 - p)).ln()
 }
 
+/// `ln(sigmoid(z))`, stable for large `|z|`.
+fn ln_sigmoid(z: f32) -> f32 {
+    if z > 0.0 {
+        -(-z).exp().ln_1p()
+    } else {
+        z - z.exp().ln_1p()
+    }
+}
+
 impl Labeller {
     fn new(config: &AnalyzerConfig) -> Self {
+        let b = config.background_threshold;
+        let n = config.silence_threshold;
         Labeller {
-            bias: logit(config.background_threshold),
+            bias_b: [b.ln(), (1.0 - b).ln()],
+            bias_n: [n.ln(), (1.0 - n).ln()],
             switch_penalty: config.switch_penalty,
             min_run: ((config.min_label_ms / 1000.0 / FRAME_SECONDS).round() as usize).max(1),
-            overlap_logit: logit(config.overlap_threshold),
-            zb: Vec::new(),
-            zo: Vec::new(),
+            overlap_threshold: config.overlap_threshold,
+            z: Vec::new(),
             inputs: Vec::new(),
             back: Vec::new(),
             states: Vec::new(),
+            runs: Vec::new(),
             scratch: Vec::new(),
         }
     }
@@ -689,7 +741,7 @@ impl Labeller {
         frames: &[FrameRecord],
         speech: &Segment,
         anchor: &AnchorSnapshot,
-        logits: Option<&[[f32; 2]]>,
+        logits: Option<&[[f32; HEADS]]>,
         out: &mut Vec<LabelledSegment>,
     ) {
         let first = ((speech.start / FRAME_SECONDS).round() as usize).min(frames.len());
@@ -698,26 +750,17 @@ impl Labeller {
             return;
         }
         let span = &frames[first..last];
-        self.zb.clear();
-        self.zo.clear();
+        self.z.clear();
         if let Some(all) = logits {
             // Already computed for the whole clip (report): reuse them.
-            for &[zb, zo] in &all[first..last] {
-                self.zb.push(zb);
-                self.zo.push(zo);
-            }
+            self.z.extend_from_slice(&all[first..last]);
         } else {
             self.inputs.clear();
             model_inputs(frames, first..last, anchor, &mut self.inputs);
-            for x in &self.inputs {
-                let [zb, zo] = model::logits(x);
-                self.zb.push(zb);
-                self.zo.push(zo);
-            }
+            self.z.extend(self.inputs.iter().map(model::logits));
         }
         self.viterbi();
         self.merge_short_runs();
-        // Emit runs.
         let n = span.len();
         let mut i = 0;
         while i < n {
@@ -726,21 +769,30 @@ impl Labeller {
             while j < n && self.states[j] == s {
                 j += 1;
             }
-            let label = if s == 1 {
+            if s == NO_SPEECH_STATE {
+                i = j;
+                continue;
+            }
+            let label = if s == BACKGROUND_STATE {
                 Label::Background
             } else {
                 Label::Foreground
             };
-            let mean_qb = self.zb[i..j].iter().map(|&z| sigmoid(z)).sum::<f32>() / (j - i) as f32;
-            let raw = if s == 1 { mean_qb } else { 1.0 - mean_qb };
+            let mean_qb = self.z[i..j].iter().map(|z| sigmoid(z[0])).sum::<f32>() / (j - i) as f32;
+            let raw = if s == BACKGROUND_STATE {
+                mean_qb
+            } else {
+                1.0 - mean_qb
+            };
             let confidence = calibrate(raw);
             // Overlap head: P(both present); conditioned on the frame being foreground.
             let overlap = label == Label::Foreground
-                && (i..j)
-                    .map(|t| sigmoid(self.zo[t]) / (1.0 - sigmoid(self.zb[t])).max(1e-3))
+                && self.z[i..j]
+                    .iter()
+                    .map(|z| sigmoid(z[1]) / (1.0 - sigmoid(z[0])).max(1e-3))
                     .sum::<f32>()
                     / ((j - i) as f32)
-                    > sigmoid(self.overlap_logit);
+                    > self.overlap_threshold;
             let cues = self.segment_cues(&span[i..j], anchor.level, mean_qb);
             let start = if i == 0 {
                 speech.start
@@ -798,45 +850,56 @@ impl Labeller {
         }
     }
 
-    /// Two-state Viterbi: state 1 (background) earns `(zb - bias) / 2` per frame, state 0
-    /// earns the negative; a change costs `switch_penalty`.
+    /// Three-state Viterbi over the segment's frames. Per frame, with `q_n` the no-speech
+    /// posterior and `q_b` the background posterior of a speech frame, the states earn
+    /// `ln q_n - ln theta_n` (no speech), `ln(1 - q_n) - ln(1 - theta_n)` plus
+    /// `ln q_b - ln theta_b` (background) or `ln(1 - q_b) - ln(1 - theta_b)` (foreground):
+    /// alone, a frame takes the state its posteriors put above the thresholds. A change of
+    /// state costs `switch_penalty`.
     fn viterbi(&mut self) {
-        let n = self.zb.len();
+        let n = self.z.len();
         self.back.clear();
-        self.back.resize(n, [0, 0]);
-        let mut score = [0.0f32; 2];
+        self.back.resize(n, [0; 3]);
+        let mut score = [0.0f32; 3];
         for t in 0..n {
-            let e = (self.zb[t] - self.bias) * 0.5;
-            let emit = [-e, e];
-            let mut next = [0.0f32; 2];
-            for s in 0..2 {
-                let stay = score[s];
-                let switch = score[1 - s] - self.switch_penalty;
-                if t == 0 || stay >= switch {
-                    next[s] = stay + emit[s];
-                    self.back[t][s] = s as u8;
-                } else {
-                    next[s] = switch + emit[s];
-                    self.back[t][s] = (1 - s) as u8;
+            let [zb, _, zn] = self.z[t];
+            let speech = ln_sigmoid(-zn) - self.bias_n[1];
+            let emit = [
+                speech + ln_sigmoid(-zb) - self.bias_b[1],
+                speech + ln_sigmoid(zb) - self.bias_b[0],
+                ln_sigmoid(zn) - self.bias_n[0],
+            ];
+            let mut next = [0.0f32; 3];
+            for s in 0..3 {
+                let mut best = (score[s], s);
+                if t > 0 {
+                    for (o, &prev) in score.iter().enumerate() {
+                        if o != s && prev - self.switch_penalty > best.0 {
+                            best = (prev - self.switch_penalty, o);
+                        }
+                    }
                 }
+                next[s] = best.0 + emit[s];
+                self.back[t][s] = best.1 as u8;
             }
             score = next;
         }
         self.states.clear();
         self.states.resize(n, 0);
-        let mut s = if score[1] > score[0] { 1u8 } else { 0u8 };
+        let mut s = (0..3)
+            .max_by(|&a, &b| score[a].total_cmp(&score[b]))
+            .unwrap_or(0) as u8;
         for t in (0..n).rev() {
             self.states[t] = s;
             s = self.back[t][s as usize];
         }
     }
 
-    /// Runs shorter than `min_run` take the label of their longer neighbour (repeatedly,
-    /// shortest first), unless the whole segment is that short.
+    /// Runs shorter than `min_run` take the state of their longer neighbour (repeatedly,
+    /// shortest first), unless the whole segment is one run.
     fn merge_short_runs(&mut self) {
         loop {
-            // Runs as (start, end).
-            let mut runs: Vec<(usize, usize)> = Vec::new();
+            self.runs.clear();
             let n = self.states.len();
             let mut i = 0;
             while i < n {
@@ -844,22 +907,24 @@ impl Labeller {
                 while j < n && self.states[j] == self.states[i] {
                     j += 1;
                 }
-                runs.push((i, j));
+                self.runs.push((i, j));
                 i = j;
             }
-            if runs.len() < 2 {
+            if self.runs.len() < 2 {
                 return;
             }
-            let (k, &(s, e)) = runs
+            let (k, (s, e)) = self
+                .runs
                 .iter()
+                .copied()
                 .enumerate()
                 .min_by_key(|(_, (s, e))| e - s)
                 .expect("at least two runs");
             if e - s >= self.min_run {
                 return;
             }
-            let left = k.checked_sub(1).map(|k| runs[k].1 - runs[k].0);
-            let right = runs.get(k + 1).map(|r| r.1 - r.0);
+            let left = k.checked_sub(1).map(|k| self.runs[k].1 - self.runs[k].0);
+            let right = self.runs.get(k + 1).map(|r| r.1 - r.0);
             let take = match (left, right) {
                 (Some(l), Some(r)) if l >= r => self.states[s - 1],
                 (Some(_), None) => self.states[s - 1],

@@ -179,7 +179,8 @@ impl FeatureExtractor {
         self.frames_in_sub += 1;
         // Floor: minimum over the finished sub-windows and the current one.
         for b in 0..N_MELS {
-            let floor = crate::fastmath::fmin(self.past_min[b], self.current_min[b]) + FLOOR_BIAS_DB;
+            let floor =
+                crate::fastmath::fmin(self.past_min[b], self.current_min[b]) + FLOOR_BIAS_DB;
             self.snr[b] = crate::fastmath::fmax(self.level[b] - floor, 0.0);
         }
         if self.frames_in_sub == FLOOR_WINDOW / FLOOR_SUBWINDOWS {

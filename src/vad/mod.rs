@@ -186,14 +186,14 @@ impl DcBlocker {
         let n = samples.len();
         // The first four outputs read y from the previous block.
         let head = n.min(4);
-        for i in 0..head {
-            let x = samples[i];
+        for (i, sample) in samples.iter_mut().enumerate().take(head) {
+            let x = *sample;
             let d = x - x1;
             x1 = x;
             let e = d + R * d1 + R2 * d2 + R3 * d3;
             (d3, d2, d1) = (d2, d1, d);
             // y[i - 4] lies in the previous block: self.y[3 - i].
-            samples[i] = R4 * self.y[3 - i] + e;
+            *sample = R4 * self.y[3 - i] + e;
         }
         // Rest: x values still unprocessed from index 4; outputs at i - 4 are final.
         for i in head..n {
@@ -207,7 +207,11 @@ impl DcBlocker {
         // Carry y[n-1..n-4]: from this block, topped up from the previous one when short.
         let mut y = [0.0f32; 4];
         for (k, slot) in y.iter_mut().enumerate() {
-            *slot = if k < n { samples[n - 1 - k] } else { self.y[k - n] };
+            *slot = if k < n {
+                samples[n - 1 - k]
+            } else {
+                self.y[k - n]
+            };
         }
         self.y = y;
         self.d = [d1, d2, d3];
@@ -528,4 +532,3 @@ mod dc_tests {
         }
     }
 }
-

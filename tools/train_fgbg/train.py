@@ -12,7 +12,8 @@ else background if a background one does, else none. The VAD also marks frames t
 reference speech (reverberant tails, padding); such a frame inside VAD speech is given the
 class of the reference speech that ended within 500 ms before it (a tail belongs to its
 source), else of the speech that starts within 200 ms after it, else it is left out.
-Targets: head 0 = class is background; head 1 = both classes present (overlap).
+Targets: head 0 = class is background (tails take their source's class); head 1 = both
+classes present (overlap); head 2 = no reference speech (tails, padding inside VAD speech).
 scikit-learn MLPClassifier (multi-label, tanh, fixed random_state): reproducible.
 """
 import argparse
@@ -89,16 +90,20 @@ def cmd_dump(a):
 
 
 def training_rows(d):
-    x, filled, ov = d["x"], d["filled"], d["overlap"]
-    keep = filled > 0
-    return x[keep, :-1].astype(np.float64), np.stack([filled[keep] == 2, ov[keep]], 1).astype(int)
+    """Rows: frames that are reference speech or inside the VAD's speech. Targets: class is
+    background (a tail counts as its source), both classes present, no reference speech."""
+    x, cls, filled, ov = d["x"], d["cls"], d["filled"], d["overlap"]
+    keep = (cls > 0) | (x[:, -1] > 0.5)
+    y = np.stack([filled[keep] == 2, ov[keep], cls[keep] == 0], 1).astype(int)
+    return x[keep, :-1].astype(np.float64), y
 
 
 def cmd_fit(a):
     from sklearn.neural_network import MLPClassifier
     d = np.load(a.train)
     x, y = training_rows(d)
-    print(f"{len(x)} frames, background share {y[:, 0].mean():.3f}, overlap share {y[:, 1].mean():.3f}",
+    print(f"{len(x)} frames, background share {y[:, 0].mean():.3f}, overlap share {y[:, 1].mean():.3f}, "
+          f"no-speech share {y[:, 2].mean():.3f}",
           file=sys.stderr)
     mean, std = x.mean(0), x.std(0)
     std[std < 1e-6] = 1.0
@@ -108,13 +113,16 @@ def cmd_fit(a):
                         n_iter_no_change=15, random_state=0)
     clf.fit(z, y)
     p = clf.predict_proba(z)
-    acc = ((p[:, 0] >= 0.5) == y[:, 0]).mean()
+    sp = y[:, 2] == 0
+    acc = ((p[sp, 0] >= 0.5) == y[sp, 0]).mean()
     print(f"train frame accuracy (background head) {acc:.3f}; iterations {clf.n_iter_}", file=sys.stderr)
     if a.check:
         t = np.load(a.check)
         xt, yt = training_rows(t)
         pt = clf.predict_proba((xt - mean) / std)
-        print(f"check frame accuracy {((pt[:, 0] >= 0.5) == yt[:, 0]).mean():.3f}", file=sys.stderr)
+        st = yt[:, 2] == 0
+        print(f"check frame accuracy (background head, speech frames) {((pt[st, 0] >= 0.5) == yt[st, 0]).mean():.3f}; "
+              f"no-speech head {((pt[:, 2] >= 0.5) == yt[:, 2]).mean():.3f} (share {yt[:, 2].mean():.3f})", file=sys.stderr)
     write_weights(a.out, mean, std, clf.coefs_[0].T, clf.intercepts_[0], clf.coefs_[1].T,
                   clf.intercepts_[1], [1.0, 0.0], len(x))
 
@@ -135,8 +143,8 @@ def write_weights(path, mean, std, w1, b1, w2, b2, cal, frames):
         f.write(f"/// Input scales (1 / standard deviation).\npub const INPUT_SCALE: [f32; N_INPUTS] = [{fl(1 / std)}];\n")
         f.write(f"/// Hidden weights, row-major `HIDDEN x N_INPUTS`.\npub const W1: [f32; HIDDEN * N_INPUTS] = [{fl(w1)}];\n")
         f.write(f"/// Hidden biases.\npub const B1: [f32; HIDDEN] = [{fl(b1)}];\n")
-        f.write(f"/// Output weights, head-major `2 x HIDDEN` (background, overlap).\npub const W2: [f32; 2 * HIDDEN] = [{fl(w2)}];\n")
-        f.write(f"/// Output biases.\npub const B2: [f32; 2] = [{fl(b2)}];\n")
+        f.write(f"/// Output weights, head-major `3 x HIDDEN` (background, overlap, no speech).\npub const W2: [f32; 3 * HIDDEN] = [{fl(w2)}];\n")
+        f.write(f"/// Output biases.\npub const B2: [f32; 3] = [{fl(b2)}];\n")
         f.write(f"/// Platt scaling of segment confidence: `sigmoid(a * logit(raw) + b)`.\npub const CALIBRATION: [f32; 2] = [{fl(cal)}];\n")
     print(f"wrote {path}", file=sys.stderr)
 

@@ -73,7 +73,12 @@ pub fn report_json(report: &Report, file: &Path, frames: bool) -> serde_json::Va
 }
 
 /// The report in a text format.
-pub fn render(report: &Report, stem: &str, format: ReportFormat, json: &serde_json::Value) -> String {
+pub fn render(
+    report: &Report,
+    stem: &str,
+    format: ReportFormat,
+    json: &serde_json::Value,
+) -> String {
     let named: Vec<_> = report
         .segments
         .iter()
@@ -103,7 +108,8 @@ pub fn run(args: &AnalyzeArgs) -> Result<(), Failure> {
     let config = bystander::options::analyzer_config(&parse_set(&args.set)?)
         .map_err(|e| Failure::Usage(e.to_string()))?;
     if let Some(dir) = &args.out_dir {
-        std::fs::create_dir_all(dir).map_err(|e| Failure::Input(format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::Input(format!("{}: {e}", dir.display())))?;
     }
     let jobs = args
         .jobs
@@ -141,7 +147,8 @@ pub fn run(args: &AnalyzeArgs) -> Result<(), Failure> {
         match &args.out_dir {
             Some(dir) => {
                 let path = dir.join(format!("{stem}.{}", args.format.extension()));
-                std::fs::write(&path, text).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+                std::fs::write(&path, text)
+                    .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
             }
             None if args.format == ReportFormat::Json => json_items.push(json),
             None => print!("{text}"),
@@ -158,7 +165,10 @@ pub fn run(args: &AnalyzeArgs) -> Result<(), Failure> {
     if failed == 0 {
         Ok(())
     } else {
-        Err(Failure::Input(format!("{failed} of {} files failed", args.files.len())))
+        Err(Failure::Input(format!(
+            "{failed} of {} files failed",
+            args.files.len()
+        )))
     }
 }
 
@@ -186,7 +196,11 @@ pub fn run_features(args: &FgbgFeaturesArgs) -> Result<(), Failure> {
     let inputs = analyzer.model_inputs();
     let frames = inputs.len();
     let speech = bystander::eval::frame_mask(
-        &report.speech.iter().map(|s| (s.start, s.end)).collect::<Vec<_>>(),
+        &report
+            .speech
+            .iter()
+            .map(|s| (s.start, s.end))
+            .collect::<Vec<_>>(),
         frames,
     );
     let n = bystander::fgbg::model::N_INPUTS + 1;

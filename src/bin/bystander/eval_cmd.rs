@@ -149,7 +149,10 @@ pub fn run(
         let rttm_text = std::fs::read_to_string(&clip.rttm)
             .map_err(|e| Failure::Input(format!("{}: {e}", clip.rttm.display())))?;
         let named = parse_rttm(&rttm_text);
-        if named.iter().any(|(n, _, _)| n == "foreground" || n == "background") {
+        if named
+            .iter()
+            .any(|(n, _, _)| n == "foreground" || n == "background")
+        {
             labelled_clips.push(crate::fgbg_eval::score_clip(
                 format!("{}/{}", clip.subset, clip.stem),
                 &named,

@@ -31,11 +31,20 @@ fn conditions(meta: Option<&serde_json::Value>) -> Vec<String> {
     let mut g = vec!["all".to_string()];
     let Some(m) = meta else { return g };
     let sources = m["sources"].as_array().cloned().unwrap_or_default();
-    let backgrounds: Vec<&serde_json::Value> =
-        sources.iter().filter(|s| s["role"] == "background").collect();
+    let backgrounds: Vec<&serde_json::Value> = sources
+        .iter()
+        .filter(|s| s["role"] == "background")
+        .collect();
     let has_foreground = sources.iter().any(|s| s["role"] == "foreground");
     if !has_foreground {
-        g.push(if backgrounds.is_empty() { "gap: no speech" } else { "gap: no foreground" }.into());
+        g.push(
+            if backgrounds.is_empty() {
+                "gap: no speech"
+            } else {
+                "gap: no foreground"
+            }
+            .into(),
+        );
     } else if backgrounds.is_empty() {
         g.push("gap: no background".into());
     } else {
@@ -56,7 +65,14 @@ fn conditions(meta: Option<&serde_json::Value>) -> Vec<String> {
         );
     }
     if let Some(rt) = m["room"]["measured_t30_rt60"].as_f64() {
-        g.push(if rt < 0.5 { "rt60: < 0.5 s" } else { "rt60: >= 0.5 s" }.into());
+        g.push(
+            if rt < 0.5 {
+                "rt60: < 0.5 s"
+            } else {
+                "rt60: >= 0.5 s"
+            }
+            .into(),
+        );
     }
     let mut kinds: Vec<&str> = backgrounds
         .iter()
@@ -104,7 +120,11 @@ fn frame_levels(samples: &[f32], rate: u32, frames: usize) -> Vec<f32> {
             let c = (i as f64 + 0.5) * 0.01;
             let a = (((c - 0.05) * r).round().max(0.0) as usize).min(samples.len());
             let b = (((c + 0.05) * r).round().max(0.0) as usize).min(samples.len());
-            let ms = if b > a { (prefix[b] - prefix[a]) / (b - a) as f64 } else { 0.0 };
+            let ms = if b > a {
+                (prefix[b] - prefix[a]) / (b - a) as f64
+            } else {
+                0.0
+            };
             (10.0 * ms.max(1e-15).log10()) as f32
         })
         .collect()
@@ -135,18 +155,40 @@ pub fn score_clip(
         .map(|(&f, b)| f && b)
         .collect();
     let segs = |l: Label| -> Vec<Interval> {
-        report.segments.iter().filter(|s| s.label == l).map(|s| (s.start, s.end)).collect()
+        report
+            .segments
+            .iter()
+            .filter(|s| s.label == l)
+            .map(|s| (s.start, s.end))
+            .collect()
     };
     let hypothesis = class_frames(&segs(Label::Foreground), &segs(Label::Background), frames);
-    let flagged: Vec<Interval> =
-        report.segments.iter().filter(|s| s.overlap).map(|s| (s.start, s.end)).collect();
+    let flagged: Vec<Interval> = report
+        .segments
+        .iter()
+        .filter(|s| s.overlap)
+        .map(|s| (s.start, s.end))
+        .collect();
     let hypothesis_overlap = frame_mask(&flagged, frames);
     let has_background = !rb.is_empty();
-    let counts = LabelCounts::of(&reference, &hypothesis, &reference_overlap, &hypothesis_overlap, has_background);
+    let counts = LabelCounts::of(
+        &reference,
+        &hypothesis,
+        &reference_overlap,
+        &hypothesis_overlap,
+        has_background,
+    );
     let mut calibration = Calibration::default();
     for s in &report.segments {
-        let class = if s.label == Label::Foreground { FOREGROUND } else { BACKGROUND };
-        calibration.add_segment(s.confidence as f64, segment_is_right(&reference, s.start, s.end, class));
+        let class = if s.label == Label::Foreground {
+            FOREGROUND
+        } else {
+            BACKGROUND
+        };
+        calibration.add_segment(
+            s.confidence as f64,
+            segment_is_right(&reference, s.start, s.end, class),
+        );
     }
     let speech: Vec<Interval> = report.speech.iter().map(|s| (s.start, s.end)).collect();
     ClipLabels {
@@ -164,7 +206,13 @@ pub fn score_clip(
 
 /// The level-only baseline of one clip at threshold `x` dB on the given speech frames.
 fn baseline_counts(c: &ClipLabels, speech: &[bool], x: f32) -> LabelCounts {
-    let mut levels: Vec<f32> = c.level.iter().zip(speech).filter(|(_, &s)| s).map(|(&l, _)| l).collect();
+    let mut levels: Vec<f32> = c
+        .level
+        .iter()
+        .zip(speech)
+        .filter(|(_, &s)| s)
+        .map(|(&l, _)| l)
+        .collect();
     let hyp: Vec<FrameClass> = if levels.is_empty() {
         vec![NONE; speech.len()]
     } else {
@@ -173,11 +221,25 @@ fn baseline_counts(c: &ClipLabels, speech: &[bool], x: f32) -> LabelCounts {
         c.level
             .iter()
             .zip(speech)
-            .map(|(&l, &s)| if !s { NONE } else if l < p95 - x { BACKGROUND } else { FOREGROUND })
+            .map(|(&l, &s)| {
+                if !s {
+                    NONE
+                } else if l < p95 - x {
+                    BACKGROUND
+                } else {
+                    FOREGROUND
+                }
+            })
             .collect()
     };
     let none = vec![false; speech.len()];
-    LabelCounts::of(&c.reference, &hyp, &c.reference_overlap, &none, c.has_background)
+    LabelCounts::of(
+        &c.reference,
+        &hyp,
+        &c.reference_overlap,
+        &none,
+        c.has_background,
+    )
 }
 
 /// The baseline with the best single `x` (0..40 dB in 0.5 dB steps) for the whole set, by
@@ -197,7 +259,10 @@ fn best_baseline(clips: &[ClipLabels], own: bool) -> (f32, LabelCounts) {
             };
             pooled.add(&baseline_counts(c, speech, x));
         }
-        if best.as_ref().is_none_or(|b| pooled.label_accuracy() > b.1.label_accuracy()) {
+        if best
+            .as_ref()
+            .is_none_or(|b| pooled.label_accuracy() > b.1.label_accuracy())
+        {
             best = Some((x, pooled));
         }
     }
@@ -205,7 +270,11 @@ fn best_baseline(clips: &[ClipLabels], own: bool) -> (f32, LabelCounts) {
 }
 
 fn f(x: f64) -> String {
-    if x.is_nan() { "    -".into() } else { format!("{x:5.3}") }
+    if x.is_nan() {
+        "    -".into()
+    } else {
+        format!("{x:5.3}")
+    }
 }
 
 const HEADER: &str = "                               clips speech_s   acc   fgR   bgR   bgP bgSil fgClean  ovR   ovP   ECE";
@@ -272,8 +341,24 @@ pub fn report(clips: &[ClipLabels], json: bool) -> Option<serde_json::Value> {
         println!("{}", row(g, *n, c, Some(cal)));
     }
     println!("\nlevel-only baseline (background when the 100 ms level is more than X dB under the clip's p95 speech level; best single X)\n{HEADER}");
-    println!("{}", row(&format!("own speech frames, X={x_own}"), clips.len(), &own, None));
-    println!("{}", row(&format!("reference speech, X={x_ref}"), clips.len(), &reference, None));
+    println!(
+        "{}",
+        row(
+            &format!("own speech frames, X={x_own}"),
+            clips.len(),
+            &own,
+            None
+        )
+    );
+    println!(
+        "{}",
+        row(
+            &format!("reference speech, X={x_ref}"),
+            clips.len(),
+            &reference,
+            None
+        )
+    );
     let all = &groups["all"].1;
     println!(
         "\nlabel accuracy: bystander {} vs baseline on own speech {} ({:+.1} points)",
