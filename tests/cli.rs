@@ -216,3 +216,130 @@ fn eval_scores_bystander_and_peers_with_one_scorer() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn analyze_writes_every_format_in_parallel() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fgbg");
+    let files: Vec<PathBuf> = ["two_talkers", "overlap", "no_background"]
+        .iter()
+        .map(|n| dir.join(format!("{n}.wav")))
+        .collect();
+    let run = |format: &str, extra: &[&str]| {
+        let o = bin()
+            .arg("analyze")
+            .args(&files)
+            .args(["--format", format])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let rttm = run("rttm", &["--jobs", "2"]);
+    let lines = bystander::eval::parse_rttm(&rttm);
+    assert!(lines
+        .iter()
+        .all(|(n, s, e)| (n == "foreground" || n == "background") && s < e));
+    assert!(lines.iter().any(|(n, _, _)| n == "background"));
+    // Files come out in input order whatever the number of jobs.
+    let ids: Vec<&str> = rttm.lines().map(|l| l.split(' ').nth(1).unwrap()).collect();
+    let first_overlap = ids.iter().position(|&i| i == "overlap").unwrap();
+    assert!(ids[..first_overlap].iter().all(|&i| i == "two_talkers"));
+    assert_eq!(rttm, run("rttm", &["--jobs", "1"]));
+    let json: serde_json::Value = serde_json::from_str(&run("json", &[])).unwrap();
+    let reports = json.as_array().unwrap();
+    assert_eq!(reports.len(), 3);
+    for r in reports {
+        assert_eq!(r["schemaVersion"], 1);
+        assert_eq!(r["frameSeconds"], 0.01);
+        let frames = r["foregroundProbability"].as_array().unwrap().len();
+        assert!((frames as f64 - r["duration"].as_f64().unwrap() * 100.0).abs() <= 1.0);
+        for s in r["segments"].as_array().unwrap() {
+            assert!(s["cues"]["levelDb"].is_number() && s["cues"]["reverb"].is_number());
+            assert!(s["overlap"].is_boolean());
+        }
+    }
+    let segments = reports[0]["segments"].as_array().unwrap().len();
+    let audacity = run("audacity", &[]);
+    assert_eq!(audacity.lines().count(), lines.len());
+    assert!(run("vtt", &[]).starts_with("WEBVTT\n"));
+    let tg = run("textgrid", &["--no-frames"]);
+    assert_eq!(tg.matches("ooTextFile").count(), 3);
+    assert!(tg.contains("text = \"foreground\""));
+    assert!(segments > 0);
+    // A bad option is a usage error (2); an unreadable file an input error (1), and the other
+    // files are still analysed.
+    let o = bin()
+        .args([
+            "analyze",
+            files[0].to_str().unwrap(),
+            "--set",
+            "backgroundThreshold=3",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("backgroundThreshold"));
+    let o = bin()
+        .args([
+            "analyze",
+            "--format",
+            "rttm",
+            "/nonexistent.wav",
+            files[0].to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("SPEAKER two_talkers"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nonexistent.wav"));
+}
+
+#[test]
+fn eval_scores_foreground_and_background() {
+    let dir = tmp("eval-fgbg");
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fgbg");
+    for name in ["two_talkers", "no_background", "background_only"] {
+        for ext in ["wav", "rttm", "json"] {
+            std::fs::copy(
+                src.join(format!("{name}.{ext}")),
+                dir.join(format!("{name}.{ext}")),
+            )
+            .unwrap();
+        }
+    }
+    let o = bin()
+        .args(["eval", dir.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let labels = &json["labels"];
+    let all = &labels["conditions"]["all"];
+    assert_eq!(all["clips"], 3);
+    for key in [
+        "labelAccuracy",
+        "foregroundRecall",
+        "backgroundRecall",
+        "backgroundPrecision",
+        "falseBackgroundOnSilence",
+        "expectedCalibrationError",
+    ] {
+        let v = all["scores"][key].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&v), "{key} {v}");
+    }
+    assert!(
+        labels["conditions"]["scenario: background_only"].is_object(),
+        "{labels:#}"
+    );
+    assert!(labels["conditions"]["gap: no background"].is_object());
+    let own = labels["baselineOwnSpeech"]["scores"]["labelAccuracy"]
+        .as_f64()
+        .unwrap();
+    let reference = labels["baselineReferenceSpeech"]["scores"]["labelAccuracy"]
+        .as_f64()
+        .unwrap();
+    assert!((0.0..=1.0).contains(&own) && (0.0..=1.0).contains(&reference));
+    assert!(labels["baselineOwnSpeech"]["thresholdDb"].is_number());
+}

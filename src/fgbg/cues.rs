@@ -250,10 +250,14 @@ mod tests {
     #[test]
     fn abrupt_offsets_show_as_drops() {
         let mut c = CueExtractor::new();
+        let mut by_frame = Vec::new();
+        // As the analyser does: cues of frame t - SPAN once frame t is in.
         for t in 0..80 {
             c.push_frame(&tone_frame(if (20..40).contains(&t) { 0.1 } else { 1e-4 }));
+            if c.pending() > SPAN {
+                by_frame.push(c.next_cues());
+            }
         }
-        let mut by_frame = Vec::new();
         while c.pending() > 0 {
             by_frame.push(c.next_cues());
         }
