@@ -240,7 +240,10 @@ fn analyze_returns_the_report_and_the_stream_agrees() {
     }
     assert!(get(&first, "overlap").as_bool().is_some());
     let config = get(&report, "config");
-    assert_eq!(get(&config, "minLabelMs").as_f64(), Some(300.0));
+    assert_eq!(
+        get(&config, "minLabelMs").as_f64(),
+        Some(bystander::fgbg::AnalyzerConfig::default().min_label_ms)
+    );
     // Streaming in AudioWorklet-sized blocks gives the same final report.
     let mut stream = JsAnalyzerStream::new(16000.0, JsValue::UNDEFINED).unwrap();
     let mut provisional = 0;
