@@ -1,5 +1,6 @@
 // bystander demo page: decodes audio with the browser's decoder, computes the spectrogram
-// image in wasm (`spectrogramImage`) and draws it with a time ruler and a frequency axis.
+// image in wasm (`spectrogramImage`) and draws it with a time ruler and a frequency axis,
+// and the foreground / background lanes from the wasm analyser (`analyze`).
 // No DSP in JS; no network after the page, the wasm module and the sample have loaded;
 // nothing is stored.
 import { loadBystander } from './bystander-loader.js';
@@ -28,6 +29,7 @@ const el = {
   statDuration: $('stat-duration'),
   statFrames: $('stat-frames'),
   statTime: $('stat-time'),
+  lanes: $('lanes'),
 };
 
 /** State exposed for tests and curious users (read-only by convention). */
@@ -45,7 +47,9 @@ const demo = {
   width: 0,
   height: 0,
   analysisMs: 0,
+  labelMs: 0,
   options: null,
+  segments: [], // [{ start, end, label, confidence, overlap }] of the current clip
   error: null,
 };
 window.bystanderDemo = demo;
@@ -190,11 +194,57 @@ function render() {
     options,
   });
 
+  // Labels once per clip (the display settings do not change them).
+  if (!audio.report) {
+    const t1 = performance.now();
+    try {
+      audio.report = bystander.analyze(audio.samples, SAMPLE_RATE);
+    } catch (err) {
+      showError(`Labelling failed: ${errorText(err)}`);
+      return;
+    }
+    audio.labelMs = performance.now() - t1;
+  }
+  demo.labelMs = audio.labelMs;
+  demo.segments = audio.report.segments.map(({ start, end, label, confidence, overlap }) => ({
+    start, end, label, confidence, overlap,
+  }));
+
   drawFrequencyAxis(options);
   drawTimeAxis();
+  drawLanes(audio.report);
   updateText();
   clearError();
   setState('ready');
+}
+
+/** One element per labelled segment, in the lane of its label. */
+function drawLanes(report) {
+  const lanes = {};
+  for (const lane of el.lanes.querySelectorAll('.lane')) {
+    lane.replaceChildren();
+    lanes[lane.dataset.lane] = lane;
+  }
+  const duration = demo.duration || 1;
+  for (const s of report.segments) {
+    const d = document.createElement('div');
+    d.className = `segment${s.overlap ? ' overlap' : ''}`;
+    d.setAttribute('role', 'listitem');
+    d.tabIndex = 0;
+    d.dataset.label = s.label;
+    d.dataset.start = s.start.toFixed(3);
+    d.dataset.end = s.end.toFixed(3);
+    d.style.left = `${(100 * s.start) / duration}%`;
+    d.style.width = `${(100 * (s.end - s.start)) / duration}%`;
+    const c = s.cues;
+    const text = `${s.label} ${s.start.toFixed(2)}-${s.end.toFixed(2)} s, confidence ${(100 * s.confidence).toFixed(0)} %`
+      + `${s.overlap ? ', background under it' : ''}; level ${c.levelDb.toFixed(1)} dBFS`
+      + ` (${c.relativeLevelDb >= 0 ? '+' : ''}${c.relativeLevelDb.toFixed(1)} dB re the foreground talker),`
+      + ` reverb ${c.reverb.toFixed(1)} dB`;
+    d.title = text;
+    d.setAttribute('aria-label', text);
+    lanes[s.label].append(d);
+  }
 }
 
 function updateText() {
@@ -202,7 +252,7 @@ function updateText() {
   el.statSource.textContent = sample ? 'bundled sample' : audio.name;
   el.statDuration.textContent = `${demo.duration.toFixed(2)} s`;
   el.statFrames.textContent = `${demo.frames} × 10 ms`;
-  el.statTime.textContent = `${demo.analysisMs.toFixed(1)} ms`;
+  el.statTime.textContent = `${demo.analysisMs.toFixed(1)} ms image, ${demo.labelMs.toFixed(1)} ms labels`;
   el.status.textContent =
     `${demo.duration.toFixed(2)} s analysed in ${demo.analysisMs.toFixed(1)} ms`;
   el.canvas.setAttribute('aria-label',

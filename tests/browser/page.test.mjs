@@ -142,6 +142,25 @@ test('the bundled sample is analysed and drawn', async () => {
   assert.ok(fs.existsSync(path.join(ROOT, 'www/samples/ATTRIBUTION.md')));
   assert.equal(await alertText(), null);
 
+  // Foreground / background lanes: one element per labelled segment, both labels present
+  // in the sample (a near talker, a far talker and a TV), inside the clip, in their lanes,
+  // matching the labels the page's analyser reported.
+  const segs = await page.evaluate(() => [...document.querySelectorAll('#lanes .segment')].map((e) => ({
+    label: e.dataset.label, start: Number(e.dataset.start), end: Number(e.dataset.end),
+    lane: e.parentElement.dataset.lane, title: e.title,
+  })));
+  assert.ok(segs.some((x) => x.label === 'foreground'), 'foreground segments shown');
+  assert.ok(segs.some((x) => x.label === 'background'), 'background segments shown');
+  for (const x of segs) {
+    assert.equal(x.lane, x.label);
+    assert.ok(x.start >= 0 && x.start < x.end && x.end <= SAMPLE_SECONDS + 1e-6, JSON.stringify(x));
+    assert.match(x.title, /confidence \d+ %.*dBFS.*reverb/);
+  }
+  assert.equal(segs.length, d.segments.length);
+  const fgSeconds = segs.filter((x) => x.label === 'foreground').reduce((a, x) => a + x.end - x.start, 0);
+  // The sample's reference holds 11.7 s of foreground speech.
+  assert.ok(fgSeconds > 8 && fgSeconds < 14, `foreground ${fgSeconds.toFixed(2)} s`);
+
   await page.screenshot({ path: path.join(SHOTS, 'demo-sample.png'), fullPage: true });
 });
 
