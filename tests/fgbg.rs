@@ -306,6 +306,16 @@ fn silence_gives_no_segments_and_no_anchor() {
     assert_eq!(r.anchor.level_db, None);
 }
 
+/// Seconds labelled `label` in segments starting at or after `from`.
+fn labelled_seconds(report: &Report, label: Label, from: f64) -> f64 {
+    report
+        .segments
+        .iter()
+        .filter(|s| s.label == label && s.start >= from)
+        .map(|s| s.end - s.start)
+        .sum()
+}
+
 #[test]
 fn sixty_minutes_stream_through() {
     // 60 min of review clips back to back (two_talkers and overlap, alternating), pushed in
@@ -332,18 +342,8 @@ fn sixty_minutes_stream_through() {
     assert_well_formed(&report);
     assert!((report.duration - pushed as f64 / rate).abs() < 1e-6);
     assert!(report.foreground_probability.len() >= 359_000);
-    let fg: f64 = report
-        .segments
-        .iter()
-        .filter(|s| s.label == Label::Foreground)
-        .map(|s| s.end - s.start)
-        .sum();
-    let bg: f64 = report
-        .segments
-        .iter()
-        .filter(|s| s.label == Label::Background)
-        .map(|s| s.end - s.start)
-        .sum();
+    let fg = labelled_seconds(&report, Label::Foreground, 0.0);
+    let bg = labelled_seconds(&report, Label::Background, 0.0);
     // Foreground is about 6.7 s per 10 s clip; background is labelled too.
     assert!(
         fg > 0.5 * 3600.0 && fg < 0.8 * 3600.0,
@@ -353,12 +353,7 @@ fn sixty_minutes_stream_through() {
     // The last pair of clips is labelled like a fresh analysis of the same pair (within
     // a few frames): the hour-long anchor has not drifted.
     let tail_start = report.duration - (a.samples.len() + b.samples.len()) as f64 / rate;
-    let tail_fg: f64 = report
-        .segments
-        .iter()
-        .filter(|s| s.label == Label::Foreground && s.start >= tail_start)
-        .map(|s| s.end - s.start)
-        .sum();
+    let tail_fg = labelled_seconds(&report, Label::Foreground, tail_start);
     let mut fresh = Analyzer::new(rate, AnalyzerConfig::default()).unwrap();
     let mut both = a.samples.clone();
     both.extend_from_slice(&b.samples);
@@ -369,12 +364,7 @@ fn sixty_minutes_stream_through() {
     }
     fresh.push(&both, &mut provisional).unwrap();
     let fresh = fresh.finish().unwrap();
-    let fresh_fg: f64 = fresh
-        .segments
-        .iter()
-        .filter(|s| s.label == Label::Foreground)
-        .map(|s| s.end - s.start)
-        .sum();
+    let fresh_fg = labelled_seconds(&fresh, Label::Foreground, 0.0);
     assert!(
         (tail_fg - fresh_fg).abs() < 1.5,
         "last pair {tail_fg:.2} s vs fresh {fresh_fg:.2} s"
