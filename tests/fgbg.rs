@@ -370,3 +370,36 @@ fn sixty_minutes_stream_through() {
         "last pair {tail_fg:.2} s vs fresh {fresh_fg:.2} s"
     );
 }
+
+#[test]
+fn long_streams_finalise_labels_and_hold_bounded_records() {
+    // 4 min of review clips: the anchor settles after 30 s of confident speech, from then
+    // on segments are finalised and their records dropped. Batch (1 s blocks internally)
+    // and a stream in other blocks give the same report.
+    let a = case("two_talkers");
+    let b = case("overlap");
+    let mut x = Vec::new();
+    while x.len() < (240.0 * a.rate) as usize {
+        x.extend_from_slice(&a.samples);
+        x.extend_from_slice(&b.samples);
+    }
+    let batch = analyze(&x, a.rate, &AnalyzerConfig::default()).unwrap();
+    assert_well_formed(&batch);
+    let mut s = Analyzer::new(a.rate, AnalyzerConfig::default()).unwrap();
+    let mut provisional = Vec::new();
+    let mut most_held = 0;
+    for chunk in x.chunks(4000) {
+        s.push(chunk, &mut provisional).unwrap();
+        most_held = most_held.max(s.frames_held());
+    }
+    let streamed = s.finish().unwrap();
+    assert_eq!(streamed, batch);
+    // Records of the settling phase (about 30 s of speech, under a minute of audio) at most,
+    // not of the 4 minutes.
+    assert!(most_held < 6_000, "{most_held} records held");
+    assert!(s.frames_held() < 6_000);
+    assert_eq!(
+        batch.foreground_probability.len(),
+        streamed.background_probability.len()
+    );
+}

@@ -28,8 +28,12 @@
 //! Streaming: a VAD segment is labelled (provisionally) as soon as the VAD closes it, with
 //! the anchor as it stands; [`Analyzer::report`] relabels everything with the current
 //! anchor, and [`Analyzer::finish`] with the final one. Per frame the analyser keeps one
-//! compact record (the cues quantised to 16 bits), so memory grows with the input like the
-//! report's own per-frame probability arrays, and nothing else grows.
+//! compact record (16 bytes: the cues quantised to 16 bits) until the anchor has settled
+//! (30 s of confident speech, or 10 min of audio); from then on each VAD segment is
+//! labelled for good once its right context exists, its frames' probabilities are stored
+//! (the report's 8 bytes per frame) and their records are dropped. Memory therefore grows
+//! with the input only by the report itself (plus the records of the first 30 s of speech
+//! and of the open segment).
 
 pub mod cues;
 pub mod model;
@@ -463,10 +467,103 @@ struct State {
     segmenter: Segmenter,
     cues: CueExtractor,
     anchor: Anchor,
+    /// Records of frames `base..`: everything not finalised yet, plus `LEVEL_CONTEXT` frames
+    /// of left context.
     frames: Vec<FrameRecord>,
+    base: usize,
     speech: Vec<Segment>,
     /// VAD segments closed since the last labelling pass.
     closed: usize,
+    /// Once the anchor has settled, what lies before `finalised` (frames) and
+    /// `speech[..finalised_speech]` is labelled for good and its records are dropped.
+    finalised: usize,
+    finalised_speech: usize,
+    final_segments: Vec<LabelledSegment>,
+    final_fg: Vec<f32>,
+    final_bg: Vec<f32>,
+    /// Keep every record (the training dump needs them all).
+    keep_all: bool,
+    labeller: Labeller,
+}
+
+impl State {
+    /// Frames received so far.
+    fn total_frames(&self) -> usize {
+        self.base + self.frames.len()
+    }
+
+    /// Once the anchor has settled: labels for good every closed VAD segment whose right
+    /// context exists, stores its frames' probabilities and drops the records no longer
+    /// needed (keeping `LEVEL_CONTEXT` frames of left context).
+    fn finalise_settled(&mut self) {
+        let st = self;
+        if st.keep_all
+            || (st.anchor.frames() < SETTLE_SPEECH_FRAMES && st.total_frames() < SETTLE_FRAMES)
+        {
+            return;
+        }
+        let total = st.total_frames();
+        let mut j = st.speech.len();
+        while j > st.finalised_speech && frame_range(&st.speech[j - 1]).1 + LEVEL_CONTEXT > total {
+            j -= 1;
+        }
+        if j == st.finalised_speech {
+            return;
+        }
+        let limit = frame_range(&st.speech[j - 1]).1.min(total);
+        if limit <= st.finalised {
+            return;
+        }
+        let anchor = st.anchor.snapshot();
+        let mut logits = Vec::with_capacity(limit - st.finalised);
+        let mut inputs = Vec::with_capacity(CHUNK_FRAMES);
+        let (from, to) = (st.finalised - st.base, limit - st.base);
+        for start in (from..to).step_by(CHUNK_FRAMES) {
+            inputs.clear();
+            model_inputs(
+                &st.frames,
+                start..(start + CHUNK_FRAMES).min(to),
+                &anchor,
+                &mut inputs,
+            );
+            logits.extend(inputs.iter().map(model::logits));
+        }
+        for s in &st.speech[st.finalised_speech..j] {
+            st.labeller.label(
+                &st.frames,
+                st.base,
+                s,
+                &anchor,
+                Some((&logits, st.finalised)),
+                &mut st.final_segments,
+            );
+        }
+        for (z, r) in logits.iter().zip(&st.frames[from..to]) {
+            let (f, b) = frame_probabilities(z, r);
+            st.final_fg.push(f);
+            st.final_bg.push(b);
+        }
+        st.finalised = limit;
+        st.finalised_speech = j;
+        let keep_from = limit.saturating_sub(LEVEL_CONTEXT);
+        if keep_from > st.base {
+            st.frames.drain(..keep_from - st.base);
+            st.base = keep_from;
+        }
+    }
+}
+
+/// Confident speech frames (30 s) after which the anchor counts as settled and labels are
+/// finalised as segments close, so that the per-frame records stop growing.
+const SETTLE_SPEECH_FRAMES: u64 = 3000;
+/// Frames (10 min) after which the anchor counts as settled whatever it rests on.
+const SETTLE_FRAMES: usize = 60_000;
+
+/// The frame range `[first, last)` (absolute) of a VAD segment.
+fn frame_range(s: &Segment) -> (usize, usize) {
+    let first = (s.start / FRAME_SECONDS).round() as usize;
+    let last = ((s.end / FRAME_SECONDS).round() as usize).max(first);
+    (first, last)
 }
 
 impl FrameSink for State {
@@ -482,7 +579,22 @@ impl FrameSink for State {
             self.anchor.add(&c);
         }
         self.frames.push(FrameRecord::new(p, &c));
+        // Checked frame by frame, so that what is finalised when does not depend on how
+        // the input was cut into blocks.
+        if self.speech.len() > self.finalised_speech {
+            self.finalise_settled();
+        }
     }
+}
+
+/// Per-frame probabilities from the model's logits and the frame's speech probability.
+fn frame_probabilities(z: &[f32; HEADS], r: &FrameRecord) -> (f32, f32) {
+    let [zb, zo, zn] = *z;
+    let (qb, qo) = (sigmoid(zb), sigmoid(zo));
+    // Speech presence: the VAD's probability, less what the model takes for a tail.
+    let p = r.p() * (1.0 - sigmoid(zn));
+    // Background-only and overlap are exclusive classes of a speech frame.
+    (p * (1.0 - qb), (p * qb + qo * r.p()).min(1.0))
 }
 
 /// Streaming foreground/background analyser.
@@ -492,7 +604,6 @@ pub struct Analyzer {
     sample_rate_hz: f64,
     front: FrontEnd,
     state: State,
-    labeller: Labeller,
     finished: bool,
 }
 
@@ -511,10 +622,17 @@ impl Analyzer {
                 cues: CueExtractor::new(),
                 anchor: Anchor::new(),
                 frames: Vec::new(),
+                base: 0,
                 speech: Vec::new(),
                 closed: 0,
+                finalised: 0,
+                finalised_speech: 0,
+                final_segments: Vec::new(),
+                final_fg: Vec::new(),
+                final_bg: Vec::new(),
+                keep_all: false,
+                labeller: Labeller::new(&config),
             },
-            labeller: Labeller::new(&config),
             config,
             sample_rate_hz,
             finished: false,
@@ -548,6 +666,12 @@ impl Analyzer {
         Ok(())
     }
 
+    /// Keeps every frame's record (for the training dump, which needs them all); by default
+    /// the records of finalised frames are dropped once the anchor has settled.
+    pub fn keep_all_frames(&mut self) {
+        self.state.keep_all = true;
+    }
+
     /// Pushes samples without labelling the segments closed so far (batch use).
     fn push_unlabelled(&mut self, samples: &[f32]) -> Result<()> {
         if self.finished {
@@ -560,11 +684,17 @@ impl Analyzer {
         Ok(())
     }
 
+    /// Per-frame records held now (bounded once the anchor has settled).
+    pub fn frames_held(&self) -> usize {
+        self.state.frames.len()
+    }
+
     fn label_closed(&mut self, segments: &mut Vec<LabelledSegment>) {
         let anchor = self.state.anchor.snapshot();
-        for s in &self.state.speech[self.state.closed..] {
-            self.labeller
-                .label(&self.state.frames, s, &anchor, None, segments);
+        let st = &mut self.state;
+        for s in &st.speech[st.closed..] {
+            st.labeller
+                .label(&st.frames, st.base, s, &anchor, None, segments);
         }
         self.state.closed = self.state.speech.len();
     }
@@ -597,7 +727,8 @@ impl Analyzer {
         Ok(self.build_report())
     }
 
-    /// The model inputs of every frame so far with the current anchor (training dump).
+    /// The model inputs of every frame still held, with the current anchor (training dump:
+    /// call [`Analyzer::keep_all_frames`] first so that every frame is held).
     pub fn model_inputs(&self) -> Vec<[f32; N_INPUTS]> {
         let mut out = Vec::with_capacity(self.state.frames.len());
         model_inputs(
@@ -616,13 +747,16 @@ impl Analyzer {
 
     fn build_report(&mut self) -> Report {
         let anchor = self.state.anchor.snapshot();
-        let frames = &self.state.frames;
+        let st = &mut self.state;
+        let frames = &st.frames;
+        // Finalised frames come as they are; the rest is labelled with the current anchor.
+        let from = st.finalised - st.base;
         let n = frames.len();
-        // Logits of every frame (12 bytes per frame, freed before the report returns).
-        let mut logits: Vec<[f32; HEADS]> = Vec::with_capacity(n);
+        // Logits of the frames not finalised (12 bytes per frame, freed before returning).
+        let mut logits: Vec<[f32; HEADS]> = Vec::with_capacity(n - from);
         // In chunks, so that the inputs' scratch stays small.
         let mut inputs = Vec::with_capacity(CHUNK_FRAMES);
-        for start in (0..n).step_by(CHUNK_FRAMES) {
+        for start in (from..n).step_by(CHUNK_FRAMES) {
             inputs.clear();
             model_inputs(
                 frames,
@@ -632,20 +766,26 @@ impl Analyzer {
             );
             logits.extend(inputs.iter().map(model::logits));
         }
-        let mut segments = Vec::new();
-        for s in &self.state.speech {
-            self.labeller
-                .label(frames, s, &anchor, Some(&logits), &mut segments);
+        let mut segments = st.final_segments.clone();
+        for s in &st.speech[st.finalised_speech..] {
+            st.labeller.label(
+                frames,
+                st.base,
+                s,
+                &anchor,
+                Some((&logits, st.finalised)),
+                &mut segments,
+            );
         }
-        let mut fg = Vec::with_capacity(n);
-        let mut bg = Vec::with_capacity(n);
-        for (&[zb, zo, zn], r) in logits.iter().zip(frames) {
-            let (qb, qo) = (sigmoid(zb), sigmoid(zo));
-            // Speech presence: the VAD's probability, less what the model takes for a tail.
-            let p = r.p() * (1.0 - sigmoid(zn));
-            // Background-only and overlap are exclusive classes of a speech frame.
-            fg.push(p * (1.0 - qb));
-            bg.push((p * qb + qo * r.p()).min(1.0));
+        let total = st.finalised + logits.len();
+        let mut fg = Vec::with_capacity(total);
+        let mut bg = Vec::with_capacity(total);
+        fg.extend_from_slice(&st.final_fg);
+        bg.extend_from_slice(&st.final_bg);
+        for (z, r) in logits.iter().zip(&frames[from..]) {
+            let (f, b) = frame_probabilities(z, r);
+            fg.push(f);
+            bg.push(b);
         }
         drop(logits);
         let mut warnings = Vec::new();
@@ -738,24 +878,30 @@ impl Labeller {
     }
 
     /// Labels the frames of `speech` (a VAD segment) and appends the runs to `out`.
+    ///
+    /// `frames[i]` is the record of frame `base + i`; `logits`, when given, are
+    /// `(z, first)` with `z[i]` the logits of frame `first + i`, covering the segment.
     fn label(
         &mut self,
         frames: &[FrameRecord],
+        base: usize,
         speech: &Segment,
         anchor: &AnchorSnapshot,
-        logits: Option<&[[f32; HEADS]]>,
+        logits: Option<(&[[f32; HEADS]], usize)>,
         out: &mut Vec<LabelledSegment>,
     ) {
-        let first = ((speech.start / FRAME_SECONDS).round() as usize).min(frames.len());
-        let last = ((speech.end / FRAME_SECONDS).round() as usize).clamp(first, frames.len());
+        let (a, b) = frame_range(speech);
+        let first = a.saturating_sub(base).min(frames.len());
+        let last = b.saturating_sub(base).clamp(first, frames.len());
         if first == last {
             return;
         }
         let span = &frames[first..last];
         self.z.clear();
-        if let Some(all) = logits {
-            // Already computed for the whole clip (report): reuse them.
-            self.z.extend_from_slice(&all[first..last]);
+        if let Some((all, z0)) = logits {
+            // Already computed (report, finalisation): reuse them.
+            let off = base + first - z0;
+            self.z.extend_from_slice(&all[off..off + (last - first)]);
         } else {
             self.inputs.clear();
             model_inputs(frames, first..last, anchor, &mut self.inputs);
@@ -799,12 +945,12 @@ impl Labeller {
             let start = if i == 0 {
                 speech.start
             } else {
-                (first + i) as f64 * FRAME_SECONDS
+                (base + first + i) as f64 * FRAME_SECONDS
             };
             let end = if j == n {
                 speech.end
             } else {
-                (first + j) as f64 * FRAME_SECONDS
+                (base + first + j) as f64 * FRAME_SECONDS
             };
             out.push(LabelledSegment {
                 start,

@@ -187,6 +187,7 @@ pub fn run_features(args: &FgbgFeaturesArgs) -> Result<(), Failure> {
     let (samples, rate) = load_native(&args.file)?;
     let fail = |e: bystander::Error| Failure::Input(format!("{}: {e}", args.file.display()));
     let mut analyzer = Analyzer::new(rate as f64, AnalyzerConfig::default()).map_err(fail)?;
+    analyzer.keep_all_frames();
     let mut scratch = Vec::new();
     for block in samples.chunks(rate as usize) {
         analyzer.push(block, &mut scratch).map_err(fail)?;
