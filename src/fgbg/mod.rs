@@ -692,9 +692,20 @@ impl Analyzer {
     fn label_closed(&mut self, segments: &mut Vec<LabelledSegment>) {
         let anchor = self.state.anchor.snapshot();
         let st = &mut self.state;
-        for s in &st.speech[st.closed..] {
-            st.labeller
-                .label(&st.frames, st.base, s, &anchor, None, segments);
+        for (i, s) in st.speech.iter().enumerate().skip(st.closed) {
+            if i < st.finalised_speech {
+                // Closed and finalised within this block: its labels are final already
+                // (and its records may be gone).
+                let from = st.final_segments.partition_point(|x| x.start < s.start);
+                segments.extend(
+                    st.final_segments[from..]
+                        .iter()
+                        .take_while(|x| x.end <= s.end + 1e-9),
+                );
+            } else {
+                st.labeller
+                    .label(&st.frames, st.base, s, &anchor, None, segments);
+            }
         }
         self.state.closed = self.state.speech.len();
     }
@@ -766,7 +777,11 @@ impl Analyzer {
             );
             logits.extend(inputs.iter().map(model::logits));
         }
-        let mut segments = st.final_segments.clone();
+        let mut segments = if self.finished {
+            std::mem::take(&mut st.final_segments)
+        } else {
+            st.final_segments.clone()
+        };
         for s in &st.speech[st.finalised_speech..] {
             st.labeller.label(
                 frames,
@@ -778,10 +793,17 @@ impl Analyzer {
             );
         }
         let total = st.finalised + logits.len();
-        let mut fg = Vec::with_capacity(total);
-        let mut bg = Vec::with_capacity(total);
-        fg.extend_from_slice(&st.final_fg);
-        bg.extend_from_slice(&st.final_bg);
+        // After finish the finalised arrays move into the report (no second copy).
+        let (mut fg, mut bg) = if self.finished {
+            (
+                std::mem::take(&mut st.final_fg),
+                std::mem::take(&mut st.final_bg),
+            )
+        } else {
+            (st.final_fg.clone(), st.final_bg.clone())
+        };
+        fg.reserve_exact(total - fg.len());
+        bg.reserve_exact(total - bg.len());
         for (z, r) in logits.iter().zip(&frames[from..]) {
             let (f, b) = frame_probabilities(z, r);
             fg.push(f);
