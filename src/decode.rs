@@ -2,11 +2,19 @@
 //! block and downmixed to mono by averaging the channels ([`crate::audio::downmix_interleaved`]),
 //! so that a 3-hour file never has to be held in memory. The browser decodes with its own
 //! decoder instead (`AudioContext.decodeAudioData`); this module is not built for wasm.
+//!
+//! Before symphonia probes a file, the first [`HEAD_BYTES`] are read once: they give a human
+//! reason when the file cannot be decoded (empty, text, truncated WAV header, unsupported WAV
+//! codec, MP4), and they show a WAV whose `data` chunk claims more bytes than the file holds
+//! (a truncated copy, or a recorder that wrote a placeholder length such as 0xFFFFFFF0). Such
+//! a file is decoded up to its end with a warning ([`AudioReader::warnings`]): the sizes are
+//! replaced, in what symphonia reads, by ffmpeg's "length unknown" (`u32::MAX`), which
+//! symphonia reads to the end of the file. Nothing is allocated from a claimed length.
 
 use crate::audio::downmix_interleaved;
 use crate::error::{Error, Result};
 use std::fs::File;
-use std::io::Cursor;
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 use symphonia::core::audio::SampleBuffer;
 use symphonia::core::codecs::{Decoder, DecoderOptions, CODEC_TYPE_NULL};
@@ -15,6 +23,10 @@ use symphonia::core::formats::{FormatOptions, FormatReader};
 use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
+
+/// Bytes read from the start of a file to check its header (64 KiB: the chunks before a
+/// WAV's `data`, such as `fmt `, `fact`, `LIST`, `bext` and `iXML`, rarely take more).
+const HEAD_BYTES: usize = 64 * 1024;
 
 /// A decoder that yields mono `f32` blocks.
 pub struct AudioReader {
@@ -26,6 +38,8 @@ pub struct AudioReader {
     interleaved: Option<SampleBuffer<f32>>,
     /// Number of decode errors skipped (corrupt packets).
     skipped_packets: usize,
+    /// What the header check found that the caller should know (a truncated WAV).
+    header_warning: Option<String>,
 }
 
 impl std::fmt::Debug for AudioReader {
@@ -47,6 +61,16 @@ fn decode_error(e: SymphoniaError) -> Error {
     }
 }
 
+/// An I/O error as a short reason: the OS's text without Rust's " (os error N)" suffix.
+fn io_error(e: &std::io::Error) -> Error {
+    let text = e.to_string();
+    let reason = match text.rfind(" (os error ") {
+        Some(i) if text.ends_with(')') => &text[..i],
+        _ => &text,
+    };
+    Error::Io(reason.to_string())
+}
+
 impl AudioReader {
     /// Opens a file, guessing the format from its contents and extension.
     ///
@@ -54,15 +78,16 @@ impl AudioReader {
     /// [`Error::Io`] when the file cannot be opened (missing, a directory, no permission);
     /// [`Error::Decode`] when it is not a supported audio file.
     pub fn open(path: &Path) -> Result<Self> {
-        if path.is_dir() {
+        let meta = std::fs::metadata(path).map_err(|e| io_error(&e))?;
+        if meta.is_dir() {
             return Err(Error::Io("is a directory".into()));
         }
-        let file = File::open(path)?;
+        let file = File::open(path).map_err(|e| io_error(&e))?;
         let mut hint = Hint::new();
         if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
             hint.with_extension(ext);
         }
-        Self::from_source(Box::new(file), hint)
+        Self::from_source(file, hint)
     }
 
     /// Decodes from an in-memory file (used by the fuzz target and tests).
@@ -70,10 +95,48 @@ impl AudioReader {
     /// # Errors
     /// [`Error::Decode`] when the bytes are not a supported audio file.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Self> {
-        Self::from_source(Box::new(Cursor::new(bytes)), Hint::new())
+        Self::from_source(Cursor::new(bytes), Hint::new())
     }
 
-    fn from_source(source: Box<dyn MediaSource>, hint: Hint) -> Result<Self> {
+    fn from_source<S: MediaSource + 'static>(mut source: S, hint: Hint) -> Result<Self> {
+        // Only a seekable source (a regular file, bytes) can be read ahead and rewound; a
+        // pipe goes to symphonia as it is.
+        let file_len = source.byte_len().filter(|_| source.is_seekable());
+        let mut head = Vec::new();
+        if let Some(len) = file_len {
+            if len == 0 {
+                return Err(Error::Decode("empty file (0 bytes)".into()));
+            }
+            (&mut source)
+                .take(HEAD_BYTES as u64)
+                .read_to_end(&mut head)
+                .map_err(|e| io_error(&e))?;
+            source.seek(SeekFrom::Start(0)).map_err(|e| io_error(&e))?;
+        }
+        let wav = file_len.and_then(|len| WavHead::parse(&head, len));
+        let (patches, header_warning) = match (&wav, file_len) {
+            (Some(w), Some(len)) => w.length_fix(len),
+            _ => (Vec::new(), None),
+        };
+        let explain = |e: Error| match file_len {
+            Some(len) => diagnose(&head, len, wav.as_ref()).map_or(e, Error::Decode),
+            None => e,
+        };
+        let source: Box<dyn MediaSource> = if patches.is_empty() {
+            Box::new(source)
+        } else {
+            Box::new(Patched {
+                inner: source,
+                pos: 0,
+                patches,
+            })
+        };
+        let mut reader = Self::probe(source, hint).map_err(explain)?;
+        reader.header_warning = header_warning;
+        Ok(reader)
+    }
+
+    fn probe(source: Box<dyn MediaSource>, hint: Hint) -> Result<Self> {
         let stream = MediaSourceStream::new(source, Default::default());
         let probed = symphonia::default::get_probe()
             .format(
@@ -105,6 +168,7 @@ impl AudioReader {
             channels,
             interleaved: None,
             skipped_packets: 0,
+            header_warning: None,
         })
     }
 
@@ -121,6 +185,20 @@ impl AudioReader {
     /// Corrupt packets skipped so far.
     pub fn skipped_packets(&self) -> usize {
         self.skipped_packets
+    }
+
+    /// What a user should know about the file so far, one line each: a WAV header that
+    /// claims more audio than the file holds (decoded up to the end of the file), and
+    /// corrupt packets skipped. Complete once [`AudioReader::next_block`] returned `false`.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.header_warning.iter().cloned().collect();
+        if self.skipped_packets > 0 {
+            out.push(format!(
+                "skipped {} corrupt packet(s) of audio",
+                self.skipped_packets
+            ));
+        }
+        out
     }
 
     /// Appends the next decoded block (mono) to `out`. Returns `Ok(false)` at the end.
@@ -176,4 +254,340 @@ pub fn read_mono(path: &Path) -> Result<(Vec<f32>, u32)> {
     let mut samples = Vec::new();
     while reader.next_block(&mut samples)? {}
     Ok((samples, reader.sample_rate()))
+}
+
+/// A source that reads as its inner one except for a few 4-byte fields (WAV lengths).
+struct Patched<S> {
+    inner: S,
+    /// Position of the next byte read, bytes from the start.
+    pos: u64,
+    /// (offset, bytes) of each replaced field.
+    patches: Vec<(u64, [u8; 4])>,
+}
+
+impl<S: Read> Read for Patched<S> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let end = self.pos + n as u64;
+        for (offset, bytes) in &self.patches {
+            for (i, b) in bytes.iter().enumerate() {
+                let at = offset + i as u64;
+                if (self.pos..end).contains(&at) {
+                    buf[(at - self.pos) as usize] = *b;
+                }
+            }
+        }
+        self.pos = end;
+        Ok(n)
+    }
+}
+
+impl<S: Seek> Seek for Patched<S> {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        self.pos = self.inner.seek(to)?;
+        Ok(self.pos)
+    }
+}
+
+impl<S: MediaSource> MediaSource for Patched<S> {
+    fn is_seekable(&self) -> bool {
+        self.inner.is_seekable()
+    }
+
+    fn byte_len(&self) -> Option<u64> {
+        self.inner.byte_len()
+    }
+}
+
+/// The `fmt ` chunk fields that matter here.
+#[derive(Debug, Clone, Copy)]
+struct WavFmt {
+    /// Format tag (for WAVE_FORMAT_EXTENSIBLE, the sub-format's tag).
+    tag: u16,
+    channels: u16,
+    rate_hz: u32,
+    bytes_per_second: u32,
+    bits: u16,
+}
+
+/// What the start of a RIFF/WAVE file says.
+#[derive(Debug, Default)]
+struct WavHead {
+    fmt: Option<WavFmt>,
+    /// The file ends inside the `fmt ` chunk.
+    fmt_cut: bool,
+    /// The file ends before a `data` chunk header.
+    ends_before_data: bool,
+    /// Offset of the `data` chunk's header and the length it claims, bytes.
+    data: Option<(u64, u32)>,
+}
+
+/// Format tags symphonia decodes: PCM, MS ADPCM, IEEE float, A-law, mu-law, IMA ADPCM.
+const SUPPORTED_TAGS: [u16; 6] = [0x0001, 0x0002, 0x0003, 0x0006, 0x0007, 0x0011];
+
+fn codec_name(tag: u16) -> Option<&'static str> {
+    Some(match tag {
+        0x0001 => "PCM",
+        0x0002 => "MS ADPCM",
+        0x0003 => "IEEE float",
+        0x0006 => "A-law",
+        0x0007 => "mu-law",
+        0x0011 => "IMA ADPCM",
+        0x0031 => "GSM 6.10",
+        0x0050 => "MPEG audio",
+        0x0055 => "MP3",
+        0x00FF | 0x1610 | 0x1602 => "AAC",
+        0x0160..=0x0163 => "Windows Media Audio",
+        0x2000 => "AC-3",
+        0xF1AC => "FLAC",
+        _ => return None,
+    })
+}
+
+/// A duration for a message: seconds below a minute, then minutes, then hours.
+fn human_duration(seconds: f64) -> String {
+    if seconds < 60.0 {
+        format!("{seconds:.2} s")
+    } else if seconds < 3600.0 {
+        format!("{:.1} min", seconds / 60.0)
+    } else {
+        format!("{:.1} h", seconds / 3600.0)
+    }
+}
+
+fn le_u16(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn le_u32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+impl WavHead {
+    /// Walks the chunks in `head` (the first bytes of a file of `file_len` bytes); `None`
+    /// when it is not RIFF/WAVE.
+    fn parse(head: &[u8], file_len: u64) -> Option<WavHead> {
+        if head.len() < 12 || &head[0..4] != b"RIFF" || &head[8..12] != b"WAVE" {
+            return None;
+        }
+        let mut out = WavHead::default();
+        // Offsets are u64 so that a claimed length near 4 GiB cannot overflow them.
+        let mut pos: u64 = 12;
+        loop {
+            if pos + 8 > file_len {
+                out.ends_before_data = true;
+                break;
+            }
+            let p = pos as usize;
+            let (Some(id), Some(len)) = (head.get(p..p + 4), le_u32(head, p + 4)) else {
+                // Beyond what was read: nothing known.
+                break;
+            };
+            let body = p + 8;
+            match id {
+                b"fmt " => {
+                    if pos + 8 + u64::from(len) > file_len {
+                        out.fmt_cut = true;
+                        break;
+                    }
+                    if len >= 16 {
+                        let tag = le_u16(head, body)?;
+                        // WAVE_FORMAT_EXTENSIBLE: the sub-format GUID starts with the tag.
+                        let tag = if tag == 0xFFFE && len >= 40 {
+                            le_u16(head, body + 24).unwrap_or(tag)
+                        } else {
+                            tag
+                        };
+                        out.fmt = Some(WavFmt {
+                            tag,
+                            channels: le_u16(head, body + 2)?,
+                            rate_hz: le_u32(head, body + 4)?,
+                            bytes_per_second: le_u32(head, body + 8)?,
+                            bits: le_u16(head, body + 14)?,
+                        });
+                    }
+                }
+                b"data" => {
+                    out.data = Some((pos, len));
+                    break;
+                }
+                _ => {}
+            }
+            // Chunks are padded to an even length.
+            pos += 8 + u64::from(len) + u64::from(len & 1);
+        }
+        Some(out)
+    }
+
+    /// The length fields to replace so that symphonia reads the `data` chunk to the end of
+    /// the file, and the warning to give, when the chunk claims more bytes than follow it.
+    fn length_fix(&self, file_len: u64) -> (Vec<(u64, [u8; 4])>, Option<String>) {
+        let Some((at, claimed)) = self.data else {
+            return (Vec::new(), None);
+        };
+        let present = file_len.saturating_sub(at + 8);
+        if claimed == u32::MAX || u64::from(claimed) <= present {
+            // Consistent, or ffmpeg's "length unknown", which symphonia handles itself.
+            return (Vec::new(), None);
+        }
+        let unknown = u32::MAX.to_le_bytes();
+        let patches = vec![(4, unknown), (at + 4, unknown)];
+        let seconds = |bytes: u64| match self.fmt {
+            Some(f) if f.bytes_per_second > 0 => {
+                format!(
+                    " ({})",
+                    human_duration(bytes as f64 / f.bytes_per_second as f64)
+                )
+            }
+            _ => String::new(),
+        };
+        let warning = format!(
+            "truncated WAV: the header announces {claimed} bytes of audio{}, the file holds \
+             {present}{}; decoded what is there",
+            seconds(u64::from(claimed)),
+            seconds(present),
+        );
+        (patches, Some(warning))
+    }
+}
+
+/// Why a file that symphonia refused cannot be decoded, in words, when the first bytes
+/// tell; `None` leaves symphonia's reason.
+fn diagnose(head: &[u8], file_len: u64, wav: Option<&WavHead>) -> Option<String> {
+    if let Some(w) = wav {
+        if w.fmt_cut {
+            return Some(format!(
+                "truncated WAV header: the file ends inside the 'fmt ' chunk ({file_len} bytes)"
+            ));
+        }
+        if let Some(f) = w.fmt {
+            if !SUPPORTED_TAGS.contains(&f.tag) {
+                let name = codec_name(f.tag).map_or(String::new(), |n| format!(", {n}"));
+                return Some(format!(
+                    "unsupported codec (WAV format tag 0x{:04X}{name})",
+                    f.tag
+                ));
+            }
+            if f.channels == 0 || f.channels > 32 {
+                return Some(format!(
+                    "invalid WAV header: {} channels (1 to 32 supported)",
+                    f.channels
+                ));
+            }
+            if f.rate_hz == 0 {
+                return Some("invalid WAV header: sample rate 0 Hz".into());
+            }
+            if f.tag == 0x0001 && ![8, 16, 24, 32].contains(&f.bits) {
+                return Some(format!(
+                    "invalid WAV header: {} bits per sample (PCM needs 8, 16, 24 or 32)",
+                    f.bits
+                ));
+            }
+        }
+        if w.data.is_none() && w.ends_before_data {
+            return Some(format!(
+                "truncated WAV header: the file ends before the audio data ({file_len} bytes)"
+            ));
+        }
+        return None;
+    }
+    if head.len() < 12 && head.starts_with(b"RIFF") {
+        return Some(format!(
+            "truncated WAV header: the file is only {file_len} bytes"
+        ));
+    }
+    if head.len() >= 12 && head.starts_with(b"RIFF") {
+        let form = String::from_utf8_lossy(&head[8..12]).trim().to_string();
+        return Some(format!("a RIFF file of type '{form}', not WAV audio"));
+    }
+    if head.get(4..8) == Some(b"ftyp") {
+        return Some(
+            "MP4/M4A audio (AAC, ALAC) is not supported: convert it to WAV, FLAC, MP3 or Ogg/Vorbis"
+                .into(),
+        );
+    }
+    if head.starts_with(b"OggS") && head.windows(8).any(|w| w == b"OpusHead") {
+        return Some(
+            "Ogg/Opus is not supported: convert it to WAV, FLAC, MP3 or Ogg/Vorbis".into(),
+        );
+    }
+    if looks_like_text(head) {
+        return Some("not an audio file (it holds text)".into());
+    }
+    None
+}
+
+/// Printable UTF-8 (tabs and line breaks allowed), possibly cut inside the last character.
+fn looks_like_text(head: &[u8]) -> bool {
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        // Cut inside a multi-byte character at the end of the head: the rest is fine.
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default()
+        }
+        Err(_) => return false,
+    };
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wav(tag: u16, data_len: u32, samples: usize) -> Vec<u8> {
+        let mut b = Vec::new();
+        b.extend_from_slice(b"RIFF");
+        b.extend_from_slice(&36u32.wrapping_add(data_len).to_le_bytes());
+        b.extend_from_slice(b"WAVEfmt ");
+        b.extend_from_slice(&16u32.to_le_bytes());
+        b.extend_from_slice(&tag.to_le_bytes());
+        b.extend_from_slice(&1u16.to_le_bytes());
+        b.extend_from_slice(&16000u32.to_le_bytes());
+        b.extend_from_slice(&32000u32.to_le_bytes());
+        b.extend_from_slice(&2u16.to_le_bytes());
+        b.extend_from_slice(&16u16.to_le_bytes());
+        b.extend_from_slice(b"data");
+        b.extend_from_slice(&data_len.to_le_bytes());
+        for n in 0..samples {
+            b.extend_from_slice(&((n % 200) as i16 * 100).to_le_bytes());
+        }
+        b
+    }
+
+    fn decode_all(bytes: Vec<u8>) -> Result<(usize, Vec<String>)> {
+        let mut r = AudioReader::from_bytes(bytes)?;
+        let mut out = Vec::new();
+        while r.next_block(&mut out)? {}
+        Ok((out.len(), r.warnings()))
+    }
+
+    #[test]
+    fn a_wav_claiming_4_gib_decodes_what_is_there_with_a_warning() {
+        let (n, warnings) = decode_all(wav(1, 0xFFFF_FFF0, 3000)).unwrap();
+        assert_eq!(n, 3000);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("4294967280 bytes"), "{}", warnings[0]);
+    }
+
+    #[test]
+    fn a_consistent_wav_has_no_warning() {
+        let (n, warnings) = decode_all(wav(1, 6000, 3000)).unwrap();
+        assert_eq!((n, warnings.len()), (3000, 0));
+    }
+
+    #[test]
+    fn reasons_in_words() {
+        let reason = |bytes: Vec<u8>| AudioReader::from_bytes(bytes).unwrap_err().to_string();
+        assert_eq!(
+            reason(wav(0x1234, 200, 100)),
+            "cannot decode audio: unsupported codec (WAV format tag 0x1234)"
+        );
+        assert!(reason(wav(0x55, 200, 100)).contains("0x0055, MP3"));
+        assert!(reason(wav(1, 200, 100)[..30].to_vec()).contains("truncated WAV header"));
+        assert!(reason(b"hello, world\n".to_vec()).contains("text"));
+        assert!(reason(Vec::new()).contains("empty file"));
+    }
 }
