@@ -353,6 +353,137 @@ pub fn render_spectrogram(
     })
 }
 
+/// Most columns one tile may hold: 65536 frames (11 min at a 10 ms hop). A page draws the
+/// visible range only, a few thousand columns at most.
+pub const MAX_TILE_FRAMES: usize = 1 << 16;
+
+/// A run of image columns: frames `first_frame..first_frame + frame_count` of a clip of
+/// `clip_len` samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tile {
+    /// Index of the first frame (column) of the tile in the whole clip's image.
+    pub first_frame: usize,
+    /// Number of frames (columns), `1..=MAX_TILE_FRAMES`.
+    pub frame_count: usize,
+    /// Length of the whole clip, in samples.
+    pub clip_len: usize,
+}
+
+impl Tile {
+    /// Checks the tile against the clip's frame count under `stft`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] naming `clipLength`, `frameCount` or `firstFrame`.
+    fn validate(&self, stft: &StftConfig) -> Result<()> {
+        stft.validate()?;
+        let total = stft.frame_count(self.clip_len);
+        if total == 0 {
+            return Err(Error::invalid(
+                "clipLength",
+                format!(
+                    "must give at least one frame; got {} samples",
+                    self.clip_len
+                ),
+            ));
+        }
+        if !(1..=MAX_TILE_FRAMES).contains(&self.frame_count) {
+            return Err(Error::invalid(
+                "frameCount",
+                format!(
+                    "must be an integer in 1..={MAX_TILE_FRAMES}; got {}",
+                    self.frame_count
+                ),
+            ));
+        }
+        if self.first_frame >= total || self.frame_count > total - self.first_frame {
+            return Err(Error::invalid(
+                "firstFrame",
+                format!(
+                    "frames {}..{} lie outside the clip's {total} frames",
+                    self.first_frame,
+                    self.first_frame.saturating_add(self.frame_count)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Clip indices `start..end` of the tile's windows (padding included: may be negative
+    /// or reach past the clip).
+    fn window_span(&self, stft: &StftConfig) -> (i64, i64) {
+        let start = stft.window_start(self.first_frame);
+        let end =
+            stft.window_start(self.first_frame + self.frame_count - 1) + stft.win_length as i64;
+        (start, end)
+    }
+
+    /// The clip samples `start..end` a tile is computed from: the samples under its frames'
+    /// windows plus, with reflect padding at an edge, the samples mirrored into the padding.
+    /// The caller passes `clip[start..end]` (a `subarray`, no copy in JS) to
+    /// [`render_tile`].
+    ///
+    /// # Errors
+    /// As [`Tile::validate`].
+    pub fn sample_range(&self, stft: &StftConfig) -> Result<(usize, usize)> {
+        self.validate(stft)?;
+        let (a, b) = self.window_span(stft);
+        let len = self.clip_len as i64;
+        let (mut lo, mut hi) = (a.clamp(0, len) as usize, b.clamp(0, len) as usize);
+        // Out-of-clip indices lie within win_length of an edge, so these loops are short.
+        for idx in (a..b.min(0)).chain(a.max(len)..b) {
+            if let Some(i) = stft.padded_index(idx, self.clip_len) {
+                lo = lo.min(i);
+                hi = hi.max(i + 1);
+            }
+        }
+        Ok((lo, hi.max(lo)))
+    }
+}
+
+/// Renders one tile of the image of a clip from `samples = clip[offset..]` (at least
+/// [`Tile::sample_range`]): its columns are exactly the columns `first_frame..` of
+/// [`render_spectrogram`] of the whole clip, so a page can draw a long clip tile by tile,
+/// for the visible range only, without ever holding the whole image.
+///
+/// # Errors
+/// As [`ImageStream::new`] and [`Tile::sample_range`]; [`Error::InvalidConfig`] naming
+/// `samples` when they do not cover the tile's range.
+pub fn render_tile(
+    samples: &[f32],
+    offset: usize,
+    tile: &Tile,
+    sample_rate_hz: f64,
+    stft: &StftConfig,
+    config: &ImageConfig,
+) -> Result<RgbaImage> {
+    let (lo, hi) = tile.sample_range(stft)?;
+    if offset > lo || offset.saturating_add(samples.len()) < hi {
+        return Err(Error::invalid(
+            "samples",
+            format!(
+                "must cover clip samples {lo}..{hi}; got {offset}..{}",
+                offset.saturating_add(samples.len())
+            ),
+        ));
+    }
+    // The padded signal under the tile's windows, framed without centring: local frame j
+    // starts at local index j * hop, i.e. at the clip's window start of frame first + j.
+    let (a, b) = tile.window_span(stft);
+    let local: Vec<f32> = (a..b)
+        .map(|idx| match stft.padded_index(idx, tile.clip_len) {
+            Some(i) => samples[i - offset],
+            None => 0.0,
+        })
+        .collect();
+    let local_stft = StftConfig {
+        center: false,
+        ..stft.clone()
+    };
+    let image = render_spectrogram(&local, sample_rate_hz, &local_stft, config)?;
+    debug_assert_eq!(image.width, tile.frame_count);
+    Ok(image)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,6 +532,79 @@ mod tests {
                 pos[0],
                 pos[63]
             );
+        }
+    }
+
+    #[test]
+    fn tiles_match_the_whole_image_column_for_column() {
+        use crate::stft::PadMode;
+        use crate::window::WindowKind;
+        let rate = 16000.0;
+        let clip: Vec<f32> = (0..9000)
+            .map(|i| {
+                let t = i as f32 / 16000.0;
+                (2.0 * std::f32::consts::PI * (300.0 + 2000.0 * t) * t).sin() * 0.3
+                    + ((i * 7919) % 113) as f32 / 1130.0
+            })
+            .collect();
+        let config = ImageConfig {
+            height: 48,
+            frequency_scale: FrequencyScale::Mel,
+            ..ImageConfig::default()
+        };
+        let configs = [
+            StftConfig::default(),
+            StftConfig {
+                pad_mode: PadMode::Reflect,
+                win_length: 400,
+                ..StftConfig::default()
+            },
+            StftConfig {
+                center: false,
+                window: WindowKind::Hamming,
+                n_fft: 400,
+                win_length: 400,
+                ..StftConfig::default()
+            },
+        ];
+        for stft in &configs {
+            let whole = render_spectrogram(&clip, rate, stft, &config).unwrap();
+            let total = whole.width;
+            for (first, count) in [(0, 1), (0, 7), (3, 20), (total - 5, 5), (0, total)] {
+                let tile = Tile {
+                    first_frame: first,
+                    frame_count: count,
+                    clip_len: clip.len(),
+                };
+                let (lo, hi) = tile.sample_range(stft).unwrap();
+                let got = render_tile(&clip[lo..hi], lo, &tile, rate, stft, &config).unwrap();
+                assert_eq!((got.width, got.height), (count, whole.height));
+                for row in 0..whole.height {
+                    let w =
+                        &whole.rgba[4 * (row * total + first)..4 * (row * total + first + count)];
+                    let t = &got.rgba[4 * row * count..4 * (row + 1) * count];
+                    assert_eq!(w, t, "{stft:?} tile {first}+{count} row {row}");
+                }
+            }
+            // Too few samples, frames past the end, and an empty tile are errors.
+            let tile = Tile {
+                first_frame: 10,
+                frame_count: 10,
+                clip_len: clip.len(),
+            };
+            let (lo, hi) = tile.sample_range(stft).unwrap();
+            let err = render_tile(&clip[lo + 1..hi], lo + 1, &tile, rate, stft, &config);
+            assert!(
+                matches!(err, Err(Error::InvalidConfig { ref field, .. }) if field == "samples")
+            );
+            for (first, count) in [(total, 1), (total - 1, 2), (0, 0)] {
+                let tile = Tile {
+                    first_frame: first,
+                    frame_count: count,
+                    clip_len: clip.len(),
+                };
+                assert!(tile.sample_range(stft).is_err(), "{first}+{count}");
+            }
         }
     }
 

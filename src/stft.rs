@@ -171,13 +171,42 @@ impl StftConfig {
 
     /// Offset of frame 0's first sample relative to the signal start, in samples
     /// (negative when centred: the frame reaches into the padding).
-    fn first_frame_offset(&self) -> i64 {
+    pub(crate) fn first_frame_offset(&self) -> i64 {
         if self.center {
             let half = (self.n_fft / 2) as i64;
             let lpad = ((self.n_fft - self.win_length) / 2) as i64;
             lpad - half
         } else {
             0
+        }
+    }
+
+    /// Index of the first sample of frame `i`'s window, relative to the signal start
+    /// (negative when a centred frame reaches into the left padding).
+    pub fn window_start(&self, i: usize) -> i64 {
+        (i * self.hop_length) as i64 + self.first_frame_offset()
+    }
+
+    /// Where index `idx` of the padded signal reads from in a signal of `len` samples:
+    /// `Some(i)` for sample `i` (itself, or its mirror image under reflect padding), `None`
+    /// for a zero of constant padding.
+    pub(crate) fn padded_index(&self, idx: i64, len: usize) -> Option<usize> {
+        let len = len as i64;
+        if idx >= 0 && idx < len {
+            return Some(idx as usize);
+        }
+        match self.pad_mode {
+            PadMode::Reflect if len > 1 => {
+                // numpy's reflect padding is periodic with period 2 (len - 1).
+                let period = 2 * (len - 1);
+                let mut m = idx.rem_euclid(period);
+                if m >= len {
+                    m = period - m;
+                }
+                Some(m as usize)
+            }
+            PadMode::Reflect if len == 1 => Some(0),
+            _ => None,
         }
     }
 
@@ -290,7 +319,7 @@ impl<T: FftNum + realfft::num_traits::Float> Stft<T> {
     /// Absolute index of frame `i`'s first sample (may be negative when centred).
     #[inline]
     fn frame_start(&self, i: usize) -> i64 {
-        (i * self.config.hop_length) as i64 + self.config.first_frame_offset()
+        self.config.window_start(i)
     }
 
     /// Appends `samples` and calls `sink` with the spectrum of every frame completed.
@@ -372,24 +401,10 @@ impl<T: FftNum + realfft::num_traits::Float> Stft<T> {
     /// known (at `finish`).
     #[inline]
     fn sample_at(&self, idx: i64, final_len: Option<usize>) -> f32 {
-        let len = final_len.unwrap_or(self.received) as i64;
-        if idx >= 0 && idx < len {
-            return self.buffer[(idx as usize) - self.buffer_start];
-        }
-        match self.config.pad_mode {
-            PadMode::Constant => 0.0,
-            PadMode::Reflect => {
-                if len <= 1 {
-                    return if len == 1 { self.buffer[0] } else { 0.0 };
-                }
-                // numpy's reflect padding is periodic with period 2 (len - 1).
-                let period = 2 * (len - 1);
-                let mut m = idx.rem_euclid(period);
-                if m >= len {
-                    m = period - m;
-                }
-                self.buffer[(m as usize) - self.buffer_start]
-            }
+        let len = final_len.unwrap_or(self.received);
+        match self.config.padded_index(idx, len) {
+            Some(i) => self.buffer[i - self.buffer_start],
+            None => 0.0,
         }
     }
 

@@ -5,8 +5,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use bystander::wasm::{
-    analyze, detect_speech, spectrogram, spectrogram_image, version, JsAnalyzerStream,
-    JsSpectrogramStream, JsVoiceActivityStream,
+    analyze, detect_speech, spectrogram, spectrogram_image, spectrogram_tile,
+    spectrogram_tile_range, version, JsAnalyzerStream, JsSpectrogramStream, JsVoiceActivityStream,
 };
 use js_sys::Array;
 use js_sys::{Error as JsErrorObject, Float32Array, Object, Reflect, Uint8ClampedArray};
@@ -135,6 +135,55 @@ fn image_has_one_column_per_frame() {
     assert_eq!(rgba.length() as f64, w * h * 4.0);
     let bad = spectrogram_image(&speech(), 16000.0, options(&[("colormap", "jet".into())]));
     assert!(message(bad.unwrap_err()).contains("colormap"));
+}
+
+#[wasm_bindgen_test]
+fn tiles_are_columns_of_the_whole_image() {
+    let clip = speech();
+    let opts = || options(&[("height", 64.into()), ("frequencyScale", "mel".into())]);
+    let whole = spectrogram_image(&clip, 16000.0, opts()).unwrap();
+    let width = get(&whole, "width").as_f64().unwrap() as usize;
+    let rgba = get(&whole, "rgba")
+        .unchecked_into::<Uint8ClampedArray>()
+        .to_vec();
+    for (first, count) in [(0usize, 10usize), (70, 30), (width - 4, 4)] {
+        let range = spectrogram_tile_range(
+            first as f64,
+            count as f64,
+            clip.len() as f64,
+            16000.0,
+            opts(),
+        )
+        .unwrap();
+        let (lo, hi) = (range[0] as usize, range[1] as usize);
+        assert!(hi - lo < clip.len(), "a tile takes a slice, not the clip");
+        let tile = spectrogram_tile(
+            &clip[lo..hi],
+            16000.0,
+            lo as f64,
+            clip.len() as f64,
+            first as f64,
+            count as f64,
+            opts(),
+        )
+        .unwrap();
+        assert_eq!(get(&tile, "width").as_f64(), Some(count as f64));
+        let got = get(&tile, "rgba")
+            .unchecked_into::<Uint8ClampedArray>()
+            .to_vec();
+        for row in 0..64 {
+            assert_eq!(
+                &got[4 * row * count..4 * (row + 1) * count],
+                &rgba[4 * (row * width + first)..4 * (row * width + first + count)]
+            );
+        }
+    }
+    // Frames past the end and a fractional offset are errors; the module keeps working.
+    let past = spectrogram_tile_range(width as f64, 1.0, clip.len() as f64, 16000.0, opts());
+    assert!(message(past.unwrap_err()).contains("firstFrame"));
+    let bad = spectrogram_tile(&clip, 16000.0, 0.5, clip.len() as f64, 0.0, 1.0, opts());
+    assert!(message(bad.unwrap_err()).contains("offset"));
+    assert!(spectrogram_tile(&clip, 16000.0, 0.0, clip.len() as f64, 0.0, 1.0, opts()).is_ok());
 }
 
 #[wasm_bindgen_test]
