@@ -658,6 +658,14 @@ impl SpectrogramStream {
         }
     }
 
+    /// Samples pushed so far that were NaN or infinite (analysed as silence).
+    pub fn non_finite_samples(&self) -> usize {
+        match &self.stft {
+            AnyStft::Single(s) => s.non_finite_samples(),
+            AnyStft::Double(s) => s.non_finite_samples(),
+        }
+    }
+
     /// Appends the rows completed by `samples` to `out` (`bins()` values each) and returns
     /// how many rows were added. `top_db` is not applied (see the module docs).
     ///
@@ -712,6 +720,8 @@ pub struct Spectrogram {
     pub data: Vec<f32>,
     /// The configuration used.
     pub config: SpectrogramConfig,
+    /// Input samples that were NaN or infinite, analysed as 0 (silence).
+    pub non_finite_samples: usize,
 }
 
 /// Computes the spectrogram of a whole signal: one [`SpectrogramStream`] pass, then
@@ -757,6 +767,7 @@ pub fn spectrogram(samples: &[f32], config: &SpectrogramConfig) -> Result<Spectr
         bins: config.bins(),
         data,
         config: config.clone(),
+        non_finite_samples: stream.non_finite_samples(),
     })
 }
 

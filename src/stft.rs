@@ -240,6 +240,8 @@ pub struct Stft<T: FftNum = f32> {
     buffer_start: usize,
     /// Samples received so far.
     received: usize,
+    /// Received samples that were NaN or infinite (replaced by 0: silence).
+    non_finite: usize,
     /// Index of the next frame to emit.
     next_frame: usize,
     finished: bool,
@@ -280,6 +282,7 @@ impl<T: FftNum + realfft::num_traits::Float> Stft<T> {
             buffer: Vec::with_capacity(config.n_fft * 4),
             buffer_start: 0,
             received: 0,
+            non_finite: 0,
             next_frame: 0,
             finished: false,
             fft,
@@ -302,6 +305,12 @@ impl<T: FftNum + realfft::num_traits::Float> Stft<T> {
         self.received
     }
 
+    /// Samples pushed so far that were NaN or infinite. They are analysed as 0 (silence):
+    /// one bad sample would otherwise turn every frame it touches into NaN.
+    pub fn non_finite_samples(&self) -> usize {
+        self.non_finite
+    }
+
     /// Whether [`Stft::finish`] has been called.
     pub fn is_finished(&self) -> bool {
         self.finished
@@ -312,6 +321,7 @@ impl<T: FftNum + realfft::num_traits::Float> Stft<T> {
         self.buffer.clear();
         self.buffer_start = 0;
         self.received = 0;
+        self.non_finite = 0;
         self.next_frame = 0;
         self.finished = false;
     }
@@ -336,7 +346,9 @@ impl<T: FftNum + realfft::num_traits::Float> Stft<T> {
                 "push after finish: the stream has ended; reset it or make a new one".into(),
             ));
         }
+        let from = self.buffer.len();
         self.buffer.extend_from_slice(samples);
+        self.non_finite += crate::audio::sanitize(&mut self.buffer[from..]);
         self.received += samples.len();
         let mut emitted = 0;
         loop {

@@ -128,6 +128,11 @@ pub fn spectrogram(
         "options",
         &options_object(&options::spectrogram_options(&config)).into(),
     );
+    set(
+        &obj,
+        "warnings",
+        &warnings_array(result.non_finite_samples).into(),
+    );
     Ok(obj.into())
 }
 
@@ -178,6 +183,12 @@ impl JsSpectrogramStream {
     }
 
     /// Frequency of each bin in Hz (empty for MFCC).
+    /// Samples pushed so far that were NaN or infinite (analysed as silence).
+    #[wasm_bindgen(getter, js_name = nonFiniteSamples)]
+    pub fn non_finite_samples(&self) -> usize {
+        self.stream.non_finite_samples()
+    }
+
     #[wasm_bindgen(getter)]
     pub fn frequencies(&self) -> Result<Float64Array, JsError> {
         let f = self.stream.config().frequencies().map_err(js_error)?;
@@ -402,7 +413,7 @@ fn warnings_array(non_finite: usize) -> Array {
 /// segments: [{ start, end, confidence }], warnings: string[], options }`. Probability `i`
 /// covers `[i * frameSeconds, (i + 1) * frameSeconds)`; segments are in seconds. Options:
 /// `threshold` (0.5), `offThreshold` (threshold - 0.15), `minSpeechMs`, `minSilenceMs`,
-/// `padBeforeMs`, `padAfterMs`. Any sample rate from 8 to 192 kHz (whole Hz).
+/// `padBeforeMs`, `padAfterMs`. Any sample rate from 8 to 384 kHz (whole Hz).
 #[wasm_bindgen(js_name = detectSpeech)]
 pub fn detect_speech(
     samples: &[f32],
@@ -589,7 +600,7 @@ fn labelled_array(segments: &[crate::fgbg::LabelledSegment]) -> Result<Array, Js
 /// Foreground/background analysis of a whole signal: the `AnalysisReport`. Options: the
 /// voice activity options of `detectSpeech` plus `backgroundThreshold`, `switchPenalty`,
 /// `minLabelMs`, `overlapThreshold` (defaults in the README). Any sample rate from 8 to
-/// 192 kHz (whole Hz).
+/// 384 kHz (whole Hz).
 #[wasm_bindgen(unchecked_return_type = "AnalysisReport")]
 pub fn analyze(
     samples: &[f32],

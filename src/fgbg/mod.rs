@@ -608,7 +608,7 @@ pub struct Analyzer {
 }
 
 impl Analyzer {
-    /// An analyser for audio at `sample_rate_hz` (whole Hz in `8000..=192000`).
+    /// An analyser for audio at `sample_rate_hz` (whole Hz in `8000..=384000`).
     ///
     /// # Errors
     /// [`Error::UnsupportedSampleRate`], or [`Error::InvalidConfig`] from

@@ -349,7 +349,7 @@ pub struct VoiceActivityDetector {
 }
 
 impl VoiceActivityDetector {
-    /// A detector for audio at `sample_rate_hz` (whole Hz in `8000..=192000`).
+    /// A detector for audio at `sample_rate_hz` (whole Hz in `8000..=384000`).
     ///
     /// # Errors
     /// [`Error::UnsupportedSampleRate`], or [`Error::InvalidConfig`] from
@@ -440,18 +440,18 @@ impl VoiceActivityDetector {
     }
 }
 
-/// Checks a VAD input rate: whole Hz in 8000..=192000.
+/// Checks a VAD input rate: whole Hz in 8000..=384000 (hi-res recorders reach 384 kHz).
 ///
 /// # Errors
 /// [`Error::UnsupportedSampleRate`].
 pub fn validate_vad_rate(rate_hz: f64) -> Result<()> {
-    if rate_hz.is_finite() && rate_hz.fract() == 0.0 && (8000.0..=192_000.0).contains(&rate_hz) {
+    if rate_hz.is_finite() && rate_hz.fract() == 0.0 && (8000.0..=384_000.0).contains(&rate_hz) {
         Ok(())
     } else {
         Err(Error::UnsupportedSampleRate {
             rate_hz,
             min_hz: 8000,
-            max_hz: 192_000,
+            max_hz: 384_000,
         })
     }
 }
