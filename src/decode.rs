@@ -443,7 +443,7 @@ impl WavHead {
         };
         let warning = format!(
             "truncated WAV: the header announces {claimed} bytes of audio{}, the file holds \
-             {present}{}; decoded what is there",
+             {present} bytes{}; decoded what is there",
             seconds(u64::from(claimed)),
             seconds(present),
         );
