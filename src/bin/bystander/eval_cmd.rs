@@ -2,7 +2,7 @@
 //! RTTM hypotheses, scored the same way) against reference RTTMs, per clip and pooled per
 //! folder and overall. Scoring conventions are in `bystander::eval`.
 
-use crate::cli::{load_native, parse_set, Failure};
+use crate::cli::{failures, guarded, input_error, load_native, parse_set, report_failure, Failure};
 use bystander::eval::{parse_rttm, parse_uem, Interval, VadScore};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -130,8 +130,27 @@ pub fn run(
     if !json {
         println!("per clip (bystander)\n{HEADER}");
     }
+    // A clip whose audio cannot be decoded or analysed gets its line on stderr and is left
+    // out of the scores; the others are still scored, and the run exits with 1.
+    let mut failed = 0;
+    let mut scored_clips: BTreeMap<&str, usize> = BTreeMap::new();
     for clip in &clips {
-        let (samples, rate) = load_native(&clip.wav)?;
+        let analysed = guarded(&clip.wav, || {
+            let (samples, rate) = load_native(&clip.wav)?;
+            // One pass gives both the speech segments (the VAD's, unchanged) and the labels.
+            let report = bystander::fgbg::analyze(&samples, rate as f64, &analyzer_config)
+                .map_err(|e| input_error(&clip.wav, &e))?;
+            Ok((samples, rate, report))
+        });
+        let (samples, rate, report) = match analysed {
+            Ok(r) => r,
+            Err(f) => {
+                report_failure(&f);
+                failed += 1;
+                continue;
+            }
+        };
+        *scored_clips.entry(&clip.subset).or_default() += 1;
         let duration = samples.len() as f64 / rate as f64;
         let reference = read_intervals(&clip.rttm)?;
         let uem = match &clip.uem {
@@ -142,9 +161,6 @@ pub fn run(
             }
             None => None,
         };
-        // One pass gives both the speech segments (the VAD's, unchanged) and the labels.
-        let report = bystander::fgbg::analyze(&samples, rate as f64, &analyzer_config)
-            .map_err(|e| Failure::Input(format!("{}: {e}", clip.wav.display())))?;
         let ours: Vec<Interval> = report.speech.iter().map(|s| (s.start, s.end)).collect();
         let rttm_text = std::fs::read_to_string(&clip.rttm)
             .map_err(|e| Failure::Input(format!("{}: {e}", clip.rttm.display())))?;
@@ -231,12 +247,12 @@ pub fn run(
             "analyzerConfig": bystander::options::analyzer_options(&analyzer_config).iter().map(|(k, v)| (k.clone(), v.to_string())).collect::<BTreeMap<_, _>>(),
         });
         println!("{out:#}");
-        return Ok(());
+        return failures(failed, clips.len(), "clips");
     }
     for (subset, by_system) in &pooled {
         println!(
             "\npooled: {subset} ({} clips)\n{HEADER}",
-            clips.iter().filter(|c| &c.subset == subset).count()
+            scored_clips.get(subset.as_str()).copied().unwrap_or(0)
         );
         for name in &systems {
             if let Some(s) = by_system.get(name) {
@@ -245,13 +261,13 @@ pub fn run(
         }
     }
     if pooled.len() > 1 {
-        println!("\npooled: all ({} clips)\n{HEADER}", clips.len());
+        println!("\npooled: all ({} clips)\n{HEADER}", clips.len() - failed);
         for name in &systems {
             println!("{}", row(name, &overall[name]));
         }
     }
     crate::fgbg_eval::report(&labelled_clips, false);
-    Ok(())
+    failures(failed, clips.len(), "clips")
 }
 
 /// Grid search of the segmenter settings on a tuning folder; prints the best as JSON.

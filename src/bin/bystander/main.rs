@@ -196,6 +196,7 @@ mod cli {
     }
 
     pub fn run() -> ExitCode {
+        install_panic_hook();
         let cli = match Cli::try_parse() {
             Ok(cli) => cli,
             Err(e) => {
@@ -229,12 +230,17 @@ mod cli {
                 eprintln!("bystander: {msg}");
                 ExitCode::from(1)
             }
+            Err(Failure::Reported) => ExitCode::from(1),
         }
     }
 
     pub enum Failure {
+        /// Bad flags or options: exit 2.
         Usage(String),
+        /// An input could not be processed: exit 1.
         Input(String),
+        /// Inputs failed and each has had its line already: exit 1, nothing more to print.
+        Reported,
     }
 
     /// Parses repeated `NAME=VALUE` flags into an option map (numbers, booleans, strings).
@@ -257,6 +263,148 @@ mod cli {
             .collect()
     }
 
+    /// `<path>: <reason>` as an input failure. I/O reasons come without the "i/o error"
+    /// prefix ("No such file or directory", "is a directory"); the others as the crate words
+    /// them ("cannot decode audio: ...", "unsupported sample rate ...").
+    pub fn input_error(path: &Path, e: &bystander::Error) -> Failure {
+        let reason = match e {
+            bystander::Error::Io(m) => m.clone(),
+            other => other.to_string(),
+        };
+        Failure::Input(format!("{}: {reason}", path.display()))
+    }
+
+    /// Prints `bystander: <path>: warning: <what>` (one line) on stderr.
+    pub fn warn(path: &Path, what: &str) {
+        eprintln!("bystander: {}: warning: {what}", path.display());
+    }
+
+    /// Prints a failed input's one line on stderr.
+    pub fn report_failure(f: &Failure) {
+        if let Failure::Input(msg) | Failure::Usage(msg) = f {
+            eprintln!("bystander: {msg}");
+        }
+    }
+
+    /// The summary of a multi-file run with failures: each failed file has had its own line
+    /// already, so a single file needs none.
+    pub fn failures(failed: usize, total: usize, what: &str) -> Result<(), Failure> {
+        match failed {
+            0 => Ok(()),
+            _ if total == 1 => Err(Failure::Reported),
+            _ => Err(Failure::Input(format!("{failed} of {total} {what} failed"))),
+        }
+    }
+
+    thread_local! {
+        /// Set while [`guarded`] runs on this thread: a panic is then recorded, not printed.
+        static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        /// The last panic recorded under [`guarded`] on this thread.
+        static PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    }
+
+    /// Panics under [`guarded`] become that file's one-line error; elsewhere they print as
+    /// usual.
+    fn install_panic_hook() {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(|g| g.get()) {
+                return default(info);
+            }
+            let payload = info.payload();
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let at = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            PANIC.with(|p| *p.borrow_mut() = Some(format!("{msg}{at}")));
+        }));
+    }
+
+    /// Runs one file's work so that a panic in it (a decoder bug on a crafted file) fails
+    /// that file with one line instead of ending the run.
+    pub fn guarded<T>(
+        path: &Path,
+        work: impl FnOnce() -> Result<T, Failure>,
+    ) -> Result<T, Failure> {
+        // Nested calls (a guarded command loading through a guarded `load`) keep the outer
+        // guard.
+        let outer = GUARDED.with(|g| g.replace(true));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+        GUARDED.with(|g| g.set(outer));
+        result.unwrap_or_else(|_| {
+            let what = PANIC
+                .with(|p| p.borrow_mut().take())
+                .unwrap_or_else(|| "unknown panic".into());
+            Err(Failure::Input(format!(
+                "{}: internal error (please report): {}",
+                path.display(),
+                what.replace('\n', " ")
+            )))
+        })
+    }
+
+    /// An audio file decoded block by block (mono, at its own rate), so that a long file is
+    /// never held whole.
+    pub struct Input<'a> {
+        path: &'a Path,
+        reader: AudioReader,
+        block: Vec<f32>,
+        /// Mono samples decoded so far.
+        samples: usize,
+    }
+
+    impl<'a> Input<'a> {
+        pub fn open(path: &'a Path) -> Result<Self, Failure> {
+            Ok(Input {
+                path,
+                reader: AudioReader::open(path).map_err(|e| input_error(path, &e))?,
+                block: Vec::new(),
+                samples: 0,
+            })
+        }
+
+        /// The file's sample rate, Hz.
+        pub fn rate(&self) -> u32 {
+            self.reader.sample_rate()
+        }
+
+        /// The next decoded block (possibly empty), or `None` at the end.
+        pub fn next_block(&mut self) -> Result<Option<&[f32]>, Failure> {
+            self.block.clear();
+            let more = self
+                .reader
+                .next_block(&mut self.block)
+                .map_err(|e| input_error(self.path, &e))?;
+            self.samples += self.block.len();
+            Ok(if more || !self.block.is_empty() {
+                Some(&self.block)
+            } else {
+                None
+            })
+        }
+
+        /// After the last block: fails a file without samples, prints the decoder's warnings
+        /// and returns them.
+        pub fn finish(self) -> Result<Vec<String>, Failure> {
+            if self.samples == 0 {
+                return Err(Failure::Input(format!(
+                    "{}: no audio samples in the file",
+                    self.path.display()
+                )));
+            }
+            let warnings = self.reader.warnings();
+            for w in &warnings {
+                warn(self.path, w);
+            }
+            Ok(warnings)
+        }
+    }
+
     /// Decodes a whole file to mono at its own rate.
     pub fn load_native(path: &Path) -> Result<(Vec<f32>, u32), Failure> {
         load(path, 0)
@@ -269,19 +417,14 @@ mod cli {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Failure::Input(format!("{}: {e}", dir.display())))?;
         }
-        let mut failed = Vec::new();
+        let mut failed = 0;
         let mut json_items = Vec::new();
         for file in &args.files {
-            let result = load_native(file).and_then(|(samples, rate)| {
-                bystander::vad::detect_speech(&samples, rate as f64, &config)
-                    .map(|v| (v, samples.len() as f64 / rate as f64))
-                    .map_err(|e| Failure::Input(format!("{}: {e}", file.display())))
-            });
-            let (activity, duration) = match result {
+            let (activity, duration) = match guarded(file, || detect_file(file, &config)) {
                 Ok(r) => r,
-                Err(Failure::Input(msg)) | Err(Failure::Usage(msg)) => {
-                    eprintln!("bystander: {msg}");
-                    failed.push(file.clone());
+                Err(f) => {
+                    report_failure(&f);
+                    failed += 1;
                     continue;
                 }
             };
@@ -325,15 +468,34 @@ mod cli {
         if !json_items.is_empty() {
             println!("{:#}", serde_json::Value::Array(json_items));
         }
-        if failed.is_empty() {
-            Ok(())
-        } else {
-            Err(Failure::Input(format!(
-                "{} of {} files failed",
-                failed.len(),
-                args.files.len()
-            )))
+        failures(failed, args.files.len(), "files")
+    }
+
+    /// Voice activity of one file, streamed from the decoder, and its duration in seconds.
+    fn detect_file(
+        path: &Path,
+        config: &bystander::vad::VadConfig,
+    ) -> Result<(bystander::vad::VoiceActivity, f64), Failure> {
+        let fail = |e: bystander::Error| input_error(path, &e);
+        let mut input = Input::open(path)?;
+        let rate = input.rate();
+        let mut vad = bystander::vad::VoiceActivityDetector::new(rate as f64, config.clone())
+            .map_err(fail)?;
+        let (mut probabilities, mut segments) = (Vec::new(), Vec::new());
+        while let Some(block) = input.next_block()? {
+            vad.push(block, &mut probabilities, &mut segments)
+                .map_err(fail)?;
         }
+        input.finish()?;
+        vad.finish(&mut probabilities, &mut segments)
+            .map_err(fail)?;
+        let activity = bystander::vad::VoiceActivity {
+            frame_seconds: bystander::vad::FRAME_SECONDS,
+            probabilities,
+            segments,
+            non_finite_samples: vad.non_finite_samples(),
+        };
+        Ok((activity, vad.duration()))
     }
 
     fn run_features(args: &FeaturesArgs) -> Result<(), Failure> {
@@ -356,32 +518,19 @@ mod cli {
 
     /// Decodes `path`, averages it to mono and resamples it to `rate` (0 = keep).
     fn load(path: &Path, rate: u32) -> Result<(Vec<f32>, u32), Failure> {
-        let fail = |e: bystander::Error| Failure::Input(format!("{}: {e}", path.display()));
-        let mut reader = AudioReader::open(path).map_err(fail)?;
-        let target = if rate == 0 {
-            reader.sample_rate()
-        } else {
-            rate
-        };
-        let mut resampler =
-            Resampler::new(reader.sample_rate() as f64, target as f64).map_err(fail)?;
-        let (mut block, mut out) = (Vec::new(), Vec::new());
-        loop {
-            block.clear();
-            let more = reader.next_block(&mut block).map_err(fail)?;
-            resampler.push(&block, &mut out).map_err(fail)?;
-            if !more {
-                break;
+        guarded(path, || {
+            let fail = |e: bystander::Error| input_error(path, &e);
+            let mut input = Input::open(path)?;
+            let target = if rate == 0 { input.rate() } else { rate };
+            let mut resampler = Resampler::new(input.rate() as f64, target as f64).map_err(fail)?;
+            let mut out = Vec::new();
+            while let Some(block) = input.next_block()? {
+                resampler.push(block, &mut out).map_err(fail)?;
             }
-        }
-        resampler.finish(&mut out).map_err(fail)?;
-        if out.is_empty() {
-            return Err(Failure::Input(format!(
-                "{}: no audio samples in the file",
-                path.display()
-            )));
-        }
-        Ok((out, target))
+            resampler.finish(&mut out).map_err(fail)?;
+            input.finish()?;
+            Ok((out, target))
+        })
     }
 
     fn run_spectrogram(args: &SpectrogramArgs) -> Result<(), Failure> {
