@@ -343,3 +343,255 @@ fn eval_scores_foreground_and_background() {
     assert!((0.0..=1.0).contains(&own) && (0.0..=1.0).contains(&reference));
     assert!(labels["baselineOwnSpeech"]["thresholdDb"].is_number());
 }
+
+/// A 16 kHz mono 16-bit WAV header (`fmt ` of 16 bytes) with format `tag` and `channels`,
+/// whose `data` chunk claims `data_len` bytes, followed by `samples` of a 440 Hz tone.
+fn wav_bytes(tag: u16, channels: u16, data_len: u32, samples: usize) -> Vec<u8> {
+    let mut b = Vec::new();
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&36u32.wrapping_add(data_len).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&16u32.to_le_bytes());
+    b.extend_from_slice(&tag.to_le_bytes());
+    b.extend_from_slice(&channels.to_le_bytes());
+    b.extend_from_slice(&16000u32.to_le_bytes());
+    b.extend_from_slice(&32000u32.to_le_bytes());
+    b.extend_from_slice(&2u16.to_le_bytes());
+    b.extend_from_slice(&16u16.to_le_bytes());
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&data_len.to_le_bytes());
+    for n in 0..samples {
+        let x = (2.0 * std::f32::consts::PI * 440.0 * n as f32 / 16000.0).sin() * 8000.0;
+        b.extend_from_slice(&(x as i16).to_le_bytes());
+    }
+    b
+}
+
+/// Bad inputs: every subcommand that reads audio gives one line per bad file on stderr,
+/// `bystander: <path>: <reason>`, exits 1, and still processes the good files of the run.
+#[test]
+fn bad_files_get_one_line_each_and_the_others_are_still_processed() {
+    let dir = tmp("bad-files");
+    std::fs::create_dir_all(&dir).unwrap();
+    let one_second = 16000 * 2;
+    let good = wav_bytes(1, 1, one_second, 16000);
+    // (file name, contents or None for a path made otherwise, what the reason must say)
+    let cases: Vec<(&str, Option<Vec<u8>>, &str)> = vec![
+        (
+            "header_cut.wav",
+            Some(good[..30].to_vec()),
+            "cannot decode audio: truncated WAV header: the file ends inside the 'fmt ' chunk (30 bytes)",
+        ),
+        (
+            "garbage_fmt.wav",
+            Some({
+                let mut b = good.clone();
+                for (i, x) in b[20..36].iter_mut().enumerate() {
+                    *x = 0xA5 ^ (i as u8).wrapping_mul(37);
+                }
+                b
+            }),
+            "cannot decode audio: unsupported codec (WAV format tag 0x",
+        ),
+        (
+            "zero_channels.wav",
+            Some(wav_bytes(1, 0, 3200, 1600)),
+            "cannot decode audio: invalid WAV header: 0 channels (1 to 32 supported)",
+        ),
+        (
+            "empty.wav",
+            Some(Vec::new()),
+            "cannot decode audio: empty file (0 bytes)",
+        ),
+        (
+            "notes.wav",
+            Some(b"Meeting notes, 3 March: not audio at all.\n".to_vec()),
+            "cannot decode audio: not an audio file (it holds text)",
+        ),
+        (
+            "mpeg.wav",
+            Some(wav_bytes(0x0055, 1, 3200, 1600)),
+            "cannot decode audio: unsupported codec (WAV format tag 0x0055, MP3)",
+        ),
+        (
+            "unknown_tag.wav",
+            Some(wav_bytes(0x1234, 1, 3200, 1600)),
+            "cannot decode audio: unsupported codec (WAV format tag 0x1234)",
+        ),
+        (
+            "voice.m4a",
+            Some({
+                let mut b = vec![0, 0, 0, 24];
+                b.extend_from_slice(b"ftypM4A \0\0\0\0M4A isom");
+                b.extend((0..2000).map(|i| (i * 7) as u8));
+                b
+            }),
+            "cannot decode audio: MP4/M4A audio (AAC, ALAC) is not supported",
+        ),
+        (
+            "header_only.wav",
+            Some(wav_bytes(1, 1, 0, 0)),
+            "no audio samples in the file",
+        ),
+        ("missing.wav", None, "No such file or directory"),
+        ("good.wav/inside.wav", None, "Not a directory"),
+        ("a_directory.wav", None, "is a directory"),
+    ];
+    std::fs::write(dir.join("good.wav"), &good).unwrap();
+    std::fs::create_dir_all(dir.join("a_directory.wav")).unwrap();
+    let mut paths = Vec::new();
+    for (name, bytes, _) in &cases {
+        if let Some(b) = bytes {
+            std::fs::write(dir.join(name), b).unwrap();
+        }
+        paths.push(dir.join(name).to_str().unwrap().to_string());
+    }
+    let npy = dir.join("out.npy");
+    for ((name, _, reason), path) in cases.iter().zip(&paths) {
+        for args in [
+            vec!["analyze", path.as_str()],
+            vec!["vad", path.as_str()],
+            vec!["spectrogram", path.as_str(), "--out", npy.to_str().unwrap()],
+        ] {
+            let o = bin().args(&args).output().unwrap();
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(1), "{name} {args:?}: {err}");
+            assert_eq!(err.lines().count(), 1, "{name} {args:?}: one line: {err}");
+            let prefix = format!("bystander: {path}: ");
+            assert!(
+                err.starts_with(&prefix) && err[prefix.len()..].starts_with(reason),
+                "{name} {args:?}: {err}"
+            );
+            assert!(o.stdout.is_empty(), "{name} {args:?}");
+        }
+    }
+
+    // All of them and a good speech file in one run: the good file's output is there, each
+    // bad file has its one line, then the count; exit 1.
+    let speech = samples_dir().join("sample.wav");
+    for command in ["analyze", "vad"] {
+        let o = bin()
+            .args([command, "--format", "rttm"])
+            .args(&paths)
+            .arg(&speech)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("SPEAKER sample 1 "), "{command}: {out}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        for path in &paths {
+            let line = format!("bystander: {path}: ");
+            assert_eq!(err.matches(&line).count(), 1, "{command} {path}: {err}");
+        }
+        let summary = format!(
+            "bystander: {} of {} files failed",
+            paths.len(),
+            paths.len() + 1
+        );
+        assert_eq!(err.lines().last(), Some(summary.as_str()), "{err}");
+        assert_eq!(err.lines().count(), paths.len() + 1, "{err}");
+    }
+
+    // `eval` leaves a clip it cannot decode out of the scores and scores the others.
+    let set = dir.join("eval");
+    std::fs::create_dir_all(&set).unwrap();
+    std::fs::copy(&speech, set.join("sample.wav")).unwrap();
+    std::fs::copy(samples_dir().join("sample.rttm"), set.join("sample.rttm")).unwrap();
+    std::fs::write(set.join("broken.wav"), b"not audio\n").unwrap();
+    std::fs::copy(samples_dir().join("sample.rttm"), set.join("broken.rttm")).unwrap();
+    let o = bin()
+        .args(["eval", set.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with(&format!(
+            "bystander: {}: cannot decode audio: not an audio file",
+            set.join("broken.wav").display()
+        )),
+        "{err}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["clips"].as_array().unwrap().len(), 1);
+
+    // Usage errors are 2.
+    for args in [
+        vec!["analyze", "--no-such-flag", paths[0].as_str()],
+        vec!["analyze", "--set", "switchPenalty", paths[0].as_str()],
+        vec!["vad", "--format", "mp3", paths[0].as_str()],
+        vec!["spectrogram", paths[0].as_str()],
+    ] {
+        let o = bin().args(&args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+    }
+}
+
+/// A WAV whose `data` chunk claims more than the file holds (a truncated copy, or a header
+/// claiming 4 GB before a few KB of samples) is decoded up to its end, with one warning
+/// line; nothing is allocated from the claimed length.
+#[test]
+fn wav_claiming_more_data_than_it_holds_is_decoded_with_a_warning() {
+    let dir = tmp("claims");
+    std::fs::create_dir_all(&dir).unwrap();
+    let huge = dir.join("claims_4gb.wav");
+    // 0xFFFFFFF0 bytes claimed (37 hours at 16 kHz), 4096 bytes (0.128 s) present.
+    std::fs::write(&huge, wav_bytes(1, 1, 0xFFFF_FFF0, 2048)).unwrap();
+    let cut = dir.join("cut_mid_sample.wav");
+    let mut b = wav_bytes(1, 1, 32000, 16000);
+    b.truncate(44 + 16001);
+    std::fs::write(&cut, b).unwrap();
+    for (path, seconds) in [(&huge, 0.128), (&cut, 0.5)] {
+        let o = bin()
+            .args(["analyze", "--no-frames", path.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with(&format!(
+                "bystander: {}: warning: truncated WAV: the header announces",
+                path.display()
+            )),
+            "{err}"
+        );
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let duration = report["duration"].as_f64().unwrap();
+        assert!((duration - seconds).abs() < 0.075, "{duration}");
+        assert!(report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().starts_with("truncated WAV")));
+    }
+}
+
+/// `analyze` writes the JSON report as it serialises it (no `serde_json::Value` of the
+/// per-frame arrays); the bytes must be those `serde_json` makes of the whole report as a
+/// `Value` (keys sorted, f32 widened to f64), for one file (an object) and several (an
+/// array).
+#[test]
+fn analyze_json_is_the_pretty_printed_report() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fgbg");
+    let files = [dir.join("overlap.wav"), dir.join("two_talkers.wav")];
+    let expected: Vec<serde_json::Value> = files
+        .iter()
+        .map(|f| {
+            let (samples, rate) = bystander::decode::read_mono(f).unwrap();
+            let report =
+                bystander::fgbg::analyze(&samples, rate as f64, &Default::default()).unwrap();
+            let mut v = serde_json::to_value(&report).unwrap();
+            v["file"] = f.display().to_string().into();
+            v
+        })
+        .collect();
+    let run = |files: &[PathBuf]| {
+        let o = bin().arg("analyze").args(files).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    assert!(run(&files[..1]) == format!("{:#}\n", expected[0]));
+    assert!(run(&files) == format!("{:#}\n", serde_json::Value::Array(expected)));
+}
