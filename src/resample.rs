@@ -14,6 +14,13 @@ use rubato::{Fft, FixedSync, Resampler as _};
 /// Input chunk length of the FFT resampler, in samples.
 const CHUNK_LEN: usize = 1024;
 
+/// Largest sample magnitude passed to the FFT resampler; larger finite samples are clamped
+/// to it. Far beyond any audio (400 dB above full scale), it keeps the resampler's f32 FFT
+/// sums (at most about `1e12` times the largest sample, for the longest FFTs of the
+/// highest rates) finite: samples near `f32::MAX` overflowed them to NaN, and rubato panics
+/// on the NaN spectrum.
+const MAX_ABS_SAMPLE: f32 = 1e20;
+
 /// A streaming mono resampler with a fixed integer ratio.
 pub struct Resampler {
     inner: Option<Fft<f32>>,
@@ -96,7 +103,9 @@ impl Resampler {
         (len as u64 * self.rate_out as u64).div_ceil(self.rate_in as u64) as usize
     }
 
-    /// Resamples `samples`, appending the output available so far to `out`.
+    /// Resamples `samples`, appending the output available so far to `out`. NaN and
+    /// infinite samples count as 0 and finite ones are clamped to `+-1e20` (equal rates pass
+    /// samples through untouched).
     ///
     /// # Errors
     /// [`Error::InvalidState`] after [`Resampler::finish`].
@@ -110,7 +119,13 @@ impl Resampler {
             self.produced += samples.len();
             return Ok(());
         }
-        self.pending.extend_from_slice(samples);
+        self.pending.extend(samples.iter().map(|&x| {
+            if x.is_finite() {
+                x.clamp(-MAX_ABS_SAMPLE, MAX_ABS_SAMPLE)
+            } else {
+                0.0
+            }
+        }));
         let mut consumed = 0;
         while self.pending.len() - consumed >= CHUNK_LEN {
             self.process_chunk(consumed, out)?;
@@ -221,6 +236,35 @@ mod tests {
         }
         r.finish(&mut out).unwrap();
         assert_eq!(out, whole);
+    }
+
+    #[test]
+    fn extreme_samples_give_finite_output() {
+        // Found by the `analyzer` fuzz target: samples near f32::MAX overflowed the FFT
+        // resampler's spectrum to NaN and rubato panicked ("Imaginary part of first value
+        // was non-zero"); NaN and infinities did the same.
+        let mut x = sine(48000.0, 440.0, 0.1);
+        x[100] = f32::MAX;
+        x[101] = -3e38;
+        x[2000] = f32::NAN;
+        x[3000] = f32::INFINITY;
+        x[4000] = f32::NEG_INFINITY;
+        for (rate_in, rate_out) in [(48000.0, 16000.0), (8000.0, 16000.0), (44100.0, 16000.0)] {
+            let y = resample(&x, rate_in, rate_out).unwrap();
+            assert_eq!(
+                y.len(),
+                (x.len() * rate_out as usize).div_ceil(rate_in as usize)
+            );
+            assert!(y.iter().all(|v| v.is_finite()), "{rate_in}");
+        }
+        // Ordinary samples are not touched by the guard.
+        let x = sine(44100.0, 1000.0, 0.2);
+        let mut clamped = x.clone();
+        clamped.iter_mut().for_each(|v| *v = v.clamp(-1e20, 1e20));
+        assert_eq!(
+            resample(&x, 44100.0, 16000.0).unwrap(),
+            resample(&clamped, 44100.0, 16000.0).unwrap()
+        );
     }
 
     #[test]
