@@ -433,6 +433,34 @@ fn bad_files_get_one_line_each_and_the_others_are_still_processed() {
             Some(wav_bytes(1, 1, 0, 0)),
             "no audio samples in the file",
         ),
+        (
+            // MS ADPCM with a block of 1 byte (less than its 7-byte header): symphonia's
+            // block arithmetic underflows, a panic where overflow checks are on (debug
+            // builds, this test), a decode error where not. Either way: one line, exit 1.
+            "adpcm_block_1.wav",
+            Some({
+                let mut fmt = Vec::new();
+                for v in [2u16, 1] {
+                    fmt.extend_from_slice(&v.to_le_bytes());
+                }
+                fmt.extend_from_slice(&16000u32.to_le_bytes());
+                fmt.extend_from_slice(&8000u32.to_le_bytes());
+                for v in [1u16, 4, 32, 500, 7] {
+                    fmt.extend_from_slice(&v.to_le_bytes());
+                }
+                fmt.extend_from_slice(&[0; 28]);
+                let mut b = b"RIFF\0\0\0\0WAVEfmt ".to_vec();
+                b.extend_from_slice(&(fmt.len() as u32).to_le_bytes());
+                b.extend_from_slice(&fmt);
+                b.extend_from_slice(b"data");
+                b.extend_from_slice(&4000u32.to_le_bytes());
+                b.extend_from_slice(&[0; 4000]);
+                let riff = (b.len() - 8) as u32;
+                b[4..8].copy_from_slice(&riff.to_le_bytes());
+                b
+            }),
+            "",
+        ),
         ("missing.wav", None, "No such file or directory"),
         ("good.wav/inside.wav", None, "Not a directory"),
         ("a_directory.wav", None, "is a directory"),
