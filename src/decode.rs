@@ -17,7 +17,9 @@ use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 use symphonia::core::audio::SampleBuffer;
-use symphonia::core::codecs::{Decoder, DecoderOptions, CODEC_TYPE_NULL};
+use symphonia::core::codecs::{
+    Decoder, DecoderOptions, CODEC_TYPE_ADPCM_IMA_WAV, CODEC_TYPE_ADPCM_MS, CODEC_TYPE_NULL,
+};
 use symphonia::core::errors::Error as SymphoniaError;
 use symphonia::core::formats::{FormatOptions, FormatReader};
 use symphonia::core::io::{MediaSource, MediaSourceStream};
@@ -157,6 +159,19 @@ impl AudioReader {
             .sample_rate
             .ok_or_else(|| Error::Decode("unknown sample rate".into()))?;
         let channels = params.channels.map(|c| c.count()).unwrap_or(1).max(1);
+        // symphonia 0.5's ADPCM decoder handles one or two channels and panics
+        // (`unreachable!`) on a packet of any other count.
+        if matches!(params.codec, CODEC_TYPE_ADPCM_MS | CODEC_TYPE_ADPCM_IMA_WAV) {
+            let n = params
+                .channels
+                .or_else(|| params.channel_layout.map(|l| l.into_channels()))
+                .map_or(0, |c| c.count());
+            if !(1..=2).contains(&n) {
+                return Err(Error::Decode(format!(
+                    "unsupported ADPCM file: {n} channels (1 or 2 supported)"
+                )));
+            }
+        }
         let decoder = symphonia::default::get_codecs()
             .make(&params, &DecoderOptions::default())
             .map_err(decode_error)?;
@@ -589,5 +604,29 @@ mod tests {
         assert!(reason(wav(1, 200, 100)[..30].to_vec()).contains("truncated WAV header"));
         assert!(reason(b"hello, world\n".to_vec()).contains("text"));
         assert!(reason(Vec::new()).contains("empty file"));
+    }
+
+    #[test]
+    fn adpcm_with_three_channels_is_an_error_not_a_panic() {
+        // Found by the `decode` fuzz target: symphonia's ADPCM decoder reached
+        // `unreachable!()` on the first packet of a 3-channel file.
+        let mut b = Vec::new();
+        b.extend_from_slice(b"RIFF");
+        b.extend_from_slice(&(4u32 + 28 + 8 + 48).to_le_bytes());
+        b.extend_from_slice(b"WAVEfmt ");
+        b.extend_from_slice(&20u32.to_le_bytes());
+        b.extend_from_slice(&0x0011u16.to_le_bytes()); // IMA ADPCM
+        b.extend_from_slice(&3u16.to_le_bytes()); // channels
+        b.extend_from_slice(&8000u32.to_le_bytes());
+        b.extend_from_slice(&12000u32.to_le_bytes());
+        b.extend_from_slice(&24u16.to_le_bytes()); // block align: 3 x (4 + 4)
+        b.extend_from_slice(&4u16.to_le_bytes()); // bits
+        b.extend_from_slice(&2u16.to_le_bytes()); // extra size
+        b.extend_from_slice(&9u16.to_le_bytes()); // frames per block
+        b.extend_from_slice(b"data");
+        b.extend_from_slice(&48u32.to_le_bytes());
+        b.extend_from_slice(&[0x11; 48]);
+        let e = decode_all(b).unwrap_err().to_string();
+        assert!(e.contains("ADPCM") && e.contains("3 channels"), "{e}");
     }
 }
