@@ -182,13 +182,13 @@ impl JsSpectrogramStream {
         self.stream.reset();
     }
 
-    /// Frequency of each bin in Hz (empty for MFCC).
     /// Samples pushed so far that were NaN or infinite (analysed as silence).
     #[wasm_bindgen(getter, js_name = nonFiniteSamples)]
     pub fn non_finite_samples(&self) -> usize {
         self.stream.non_finite_samples()
     }
 
+    /// Frequency of each bin in Hz (empty for MFCC).
     #[wasm_bindgen(getter)]
     pub fn frequencies(&self) -> Result<Float64Array, JsError> {
         let f = self.stream.config().frequencies().map_err(js_error)?;

@@ -403,3 +403,53 @@ fn long_streams_finalise_labels_and_hold_bounded_records() {
         streamed.background_probability.len()
     );
 }
+
+const PINNED: &str = "tests/fixtures/fgbg/segments.json";
+const CASES: [&str; 8] = [
+    "no_background",
+    "background_only",
+    "overlap",
+    "loud_background",
+    "two_talkers",
+    "moving_away",
+    "quiet_foreground",
+    "one_second",
+];
+
+/// Determinism: each case clip gives a bit-identical report on every run, and the segments
+/// pinned in tests/fixtures/fgbg/segments.json, which the wasm build must reproduce too
+/// (tests/wasm.rs `native_and_wasm_give_the_pinned_segments`). After an intended change of
+/// the analysis, rewrite the file with `BYSTANDER_BLESS=1 cargo test --test fgbg pinned`.
+#[test]
+fn runs_are_bit_identical_and_give_the_pinned_segments() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(PINNED);
+    let mut pinned = serde_json::Map::new();
+    for name in CASES {
+        let (case, first, _) = run(name);
+        let second = analyze(&case.samples, case.rate, &AnalyzerConfig::default()).unwrap();
+        assert_eq!(first, second, "{name}: two runs differ");
+        let bits = |r: &Report| -> Vec<u32> {
+            r.foreground_probability
+                .iter()
+                .chain(&r.background_probability)
+                .map(|p| p.to_bits())
+                .collect()
+        };
+        assert_eq!(bits(&first), bits(&second), "{name}");
+        let segments: Vec<serde_json::Value> = first
+            .segments
+            .iter()
+            .map(|s| serde_json::json!([s.start, s.end, s.label.name()]))
+            .collect();
+        pinned.insert(name.to_string(), segments.into());
+    }
+    let text = serde_json::to_string_pretty(&pinned).unwrap() + "\n";
+    if std::env::var_os("BYSTANDER_BLESS").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text,
+        "segments differ from {PINNED} (BYSTANDER_BLESS=1 rewrites it after an intended change)"
+    );
+}

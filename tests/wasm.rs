@@ -339,3 +339,76 @@ fn analyze_rejects_bad_input_and_keeps_working() {
     }
     assert!(message(analyze(&[], 16000.0, JsValue::UNDEFINED).unwrap_err()).contains("too short"));
 }
+
+/// Samples of a 16-bit PCM mono WAV (the case clips), as int16 / 32768 like the native
+/// decoder.
+fn wav_samples(bytes: &[u8]) -> Vec<f32> {
+    let mut at = 12;
+    while at + 8 <= bytes.len() {
+        let size = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().unwrap()) as usize;
+        if &bytes[at..at + 4] == b"data" {
+            return bytes[at + 8..at + 8 + size]
+                .chunks_exact(2)
+                .map(|b| i16::from_le_bytes([b[0], b[1]]) as f32 / 32768.0)
+                .collect();
+        }
+        at += 8 + size + (size & 1);
+    }
+    panic!("no data chunk");
+}
+
+/// Determinism across builds: the wasm analyser gives exactly the segments the native one
+/// pinned in tests/fixtures/fgbg/segments.json (tests/fgbg.rs checks the native side).
+/// `node scripts/compare-native-wasm.mjs` does the same for every dev clip.
+#[wasm_bindgen_test]
+fn native_and_wasm_give_the_pinned_segments() {
+    let pinned = js_sys::JSON::parse(include_str!("fixtures/fgbg/segments.json")).unwrap();
+    let clips: [(&str, &[u8]); 8] = [
+        (
+            "no_background",
+            include_bytes!("fixtures/fgbg/no_background.wav"),
+        ),
+        (
+            "background_only",
+            include_bytes!("fixtures/fgbg/background_only.wav"),
+        ),
+        ("overlap", include_bytes!("fixtures/fgbg/overlap.wav")),
+        (
+            "loud_background",
+            include_bytes!("fixtures/fgbg/loud_background.wav"),
+        ),
+        (
+            "two_talkers",
+            include_bytes!("fixtures/fgbg/two_talkers.wav"),
+        ),
+        (
+            "moving_away",
+            include_bytes!("fixtures/fgbg/moving_away.wav"),
+        ),
+        (
+            "quiet_foreground",
+            include_bytes!("fixtures/fgbg/quiet_foreground.wav"),
+        ),
+        ("one_second", include_bytes!("fixtures/fgbg/one_second.wav")),
+    ];
+    for (name, bytes) in clips {
+        let samples = wav_samples(bytes);
+        let report = analyze(&samples, 16000.0, JsValue::UNDEFINED).unwrap();
+        let again = analyze(&samples, 16000.0, JsValue::UNDEFINED).unwrap();
+        let got: Array = get(&report, "segments").unchecked_into();
+        let expected: Array = get(&pinned, name).unchecked_into();
+        assert_eq!(got.length(), expected.length(), "{name}");
+        for (s, e) in got.iter().zip(expected.iter()) {
+            let e: Array = e.unchecked_into();
+            assert_eq!(get(&s, "start").as_f64(), e.get(0).as_f64(), "{name}");
+            assert_eq!(get(&s, "end").as_f64(), e.get(1).as_f64(), "{name}");
+            assert_eq!(get(&s, "label").as_string(), e.get(2).as_string(), "{name}");
+        }
+        let probs = |r: &JsValue| {
+            get(r, "foregroundProbability")
+                .unchecked_into::<Float32Array>()
+                .to_vec()
+        };
+        assert_eq!(probs(&report), probs(&again), "{name}: two runs differ");
+    }
+}
