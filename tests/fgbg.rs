@@ -404,6 +404,38 @@ fn long_streams_finalise_labels_and_hold_bounded_records() {
     );
 }
 
+#[test]
+fn long_stretches_without_speech_hold_bounded_records() {
+    // Speech until the anchor settles, then 12 min of low noise with no speech: no segment
+    // closes, yet the records of the stretch are finalised every 10 s and dropped.
+    let a = case("two_talkers");
+    let mut x = Vec::new();
+    while x.len() < (60.0 * a.rate) as usize {
+        x.extend_from_slice(&a.samples);
+    }
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    x.extend((0..(720.0 * a.rate) as usize).map(|_| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        1e-3 * ((seed >> 40) as f32 / (1u64 << 23) as f32 - 1.0)
+    }));
+    let batch = analyze(&x, a.rate, &AnalyzerConfig::default()).unwrap();
+    assert_well_formed(&batch);
+    let mut s = Analyzer::new(a.rate, AnalyzerConfig::default()).unwrap();
+    let (mut provisional, mut most_held) = (Vec::new(), 0);
+    for chunk in x.chunks(7000) {
+        s.push(chunk, &mut provisional).unwrap();
+        most_held = most_held.max(s.frames_held());
+    }
+    assert!(s.frames_held() < 2_000, "{} records held", s.frames_held());
+    assert!(most_held < 8_000, "{most_held} records held");
+    let streamed = s.finish().unwrap();
+    assert_eq!(streamed, batch);
+    let last = batch.segments.last().unwrap();
+    assert!(last.end < 62.0, "speech found in the noise: {last:?}");
+}
+
 const PINNED: &str = "tests/fixtures/fgbg/segments.json";
 const CASES: [&str; 8] = [
     "no_background",

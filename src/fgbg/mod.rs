@@ -496,21 +496,52 @@ impl State {
     /// context exists, stores its frames' probabilities and drops the records no longer
     /// needed (keeping `LEVEL_CONTEXT` frames of left context).
     fn finalise_settled(&mut self) {
-        let st = self;
-        if st.keep_all
-            || (st.anchor.frames() < SETTLE_SPEECH_FRAMES && st.total_frames() < SETTLE_FRAMES)
-        {
+        if !self.settled() {
             return;
         }
-        let total = st.total_frames();
-        let mut j = st.speech.len();
-        while j > st.finalised_speech && frame_range(&st.speech[j - 1]).1 + LEVEL_CONTEXT > total {
+        let total = self.total_frames();
+        let mut j = self.speech.len();
+        while j > self.finalised_speech
+            && frame_range(&self.speech[j - 1]).1 + LEVEL_CONTEXT > total
+        {
             j -= 1;
         }
-        if j == st.finalised_speech {
+        if j == self.finalised_speech {
             return;
         }
-        let limit = frame_range(&st.speech[j - 1]).1.min(total);
+        let limit = frame_range(&self.speech[j - 1]).1.min(total);
+        self.finalise_through(limit, j);
+    }
+
+    /// Once the anchor has settled and every closed segment is final: finalises the frames
+    /// that no segment can reach any more (a long stretch of silence or noise), so that the
+    /// records stay bounded when no segment closes for a long time. Runs every
+    /// `GAP_FRAMES` frames at most.
+    fn finalise_gap(&mut self) {
+        if !self.settled() || self.speech.len() > self.finalised_speech {
+            return;
+        }
+        let limit = self
+            .segmenter
+            .first_open_frame()
+            .saturating_sub(LEVEL_CONTEXT);
+        if limit >= self.finalised + GAP_FRAMES {
+            self.finalise_through(limit, self.finalised_speech);
+        }
+    }
+
+    /// Whether finalisation runs: the anchor has settled and records are not all kept.
+    fn settled(&self) -> bool {
+        !self.keep_all
+            && (self.anchor.frames() >= SETTLE_SPEECH_FRAMES
+                || self.total_frames() >= SETTLE_FRAMES)
+    }
+
+    /// Labels `speech[finalised_speech..j]` for good, stores the probabilities of frames
+    /// `finalised..limit` and drops the records no longer needed (keeping `LEVEL_CONTEXT`
+    /// frames of left context). Frames `limit..limit + LEVEL_CONTEXT` must be present.
+    fn finalise_through(&mut self, limit: usize, j: usize) {
+        let st = self;
         if limit <= st.finalised {
             return;
         }
@@ -558,6 +589,9 @@ impl State {
 const SETTLE_SPEECH_FRAMES: u64 = 3000;
 /// Frames (10 min) after which the anchor counts as settled whatever it rests on.
 const SETTLE_FRAMES: usize = 60_000;
+/// Frames (10 s) of a stretch without speech finalised at once once the anchor has
+/// settled: what the records hold at most beyond the open segment.
+const GAP_FRAMES: usize = 1000;
 
 /// The frame range `[first, last)` (absolute) of a VAD segment.
 fn frame_range(s: &Segment) -> (usize, usize) {
@@ -583,6 +617,8 @@ impl FrameSink for State {
         // the input was cut into blocks.
         if self.speech.len() > self.finalised_speech {
             self.finalise_settled();
+        } else if self.total_frames() >= self.finalised + GAP_FRAMES + LEVEL_CONTEXT {
+            self.finalise_gap();
         }
     }
 }

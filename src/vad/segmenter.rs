@@ -65,6 +65,18 @@ impl Segmenter {
         self.frame
     }
 
+    /// The first frame that a segment not emitted yet (held, open, or starting at the next
+    /// frame and padded back) may still cover: frames before it are outside every future
+    /// segment.
+    pub fn first_open_frame(&self) -> usize {
+        let next = match self.state {
+            State::Speech { start, .. } => start,
+            State::Silence => self.frame,
+        }
+        .saturating_sub(self.pad_before);
+        self.held.map_or(next, |h| h.0.min(next))
+    }
+
     fn to_segment(&self, (start, end, sum, count): (usize, usize, f64, usize)) -> Segment {
         Segment {
             start: start as f64 * self.frame_seconds,
