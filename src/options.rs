@@ -446,14 +446,8 @@ pub fn vad_options(config: &crate::vad::VadConfig) -> OptionMap {
     ]
 }
 
-/// Option names [`analyzer_config`] accepts (the VAD's plus the labeller's).
-pub const ANALYZER_OPTIONS: &[&str] = &[
-    "threshold",
-    "offThreshold",
-    "minSpeechMs",
-    "minSilenceMs",
-    "padBeforeMs",
-    "padAfterMs",
+/// Option names [`analyzer_config`] accepts besides the VAD's ([`VAD_OPTIONS`]).
+pub const LABELLER_OPTIONS: &[&str] = &[
     "backgroundThreshold",
     "switchPenalty",
     "minLabelMs",
@@ -467,7 +461,12 @@ pub const ANALYZER_OPTIONS: &[&str] = &[
 /// # Errors
 /// [`Error::UnknownOption`] or [`Error::InvalidConfig`] naming the field and its range.
 pub fn analyzer_config(options: &OptionMap) -> Result<crate::fgbg::AnalyzerConfig> {
-    check_names(options, ANALYZER_OPTIONS)?;
+    let known: Vec<&str> = VAD_OPTIONS
+        .iter()
+        .chain(LABELLER_OPTIONS)
+        .copied()
+        .collect();
+    check_names(options, &known)?;
     let (vad_part, own): (OptionMap, OptionMap) = options
         .iter()
         .cloned()
