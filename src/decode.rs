@@ -115,6 +115,11 @@ impl AudioReader {
                 .map_err(|e| io_error(&e))?;
             source.seek(SeekFrom::Start(0)).map_err(|e| io_error(&e))?;
         }
+        if let Some(len) = file_len {
+            if zero_rate_wav(&head, len) {
+                return Err(Error::Decode("invalid WAV header: sample rate 0 Hz".into()));
+            }
+        }
         let wav = file_len.and_then(|len| WavHead::parse(&head, len));
         let (patches, header_warning) = match (&wav, file_len) {
             (Some(w), Some(len)) => w.length_fix(len),
@@ -466,6 +471,21 @@ impl WavHead {
     }
 }
 
+/// Whether `head` holds a RIFF/WAVE header whose `fmt ` chunk gives a rate of 0 Hz.
+/// symphonia 0.5's WAV reader panics on one (a `TimeBase` with a 0 denominator) instead of
+/// refusing it, and its probe takes a RIFF header wherever it finds one in the first MiB, so
+/// every header in the head is checked, not only one at offset 0 (found by the decode fuzz
+/// target). A header further than [`HEAD_BYTES`] into a file is not seen here.
+fn zero_rate_wav(head: &[u8], file_len: u64) -> bool {
+    head.windows(12).enumerate().any(|(i, w)| {
+        &w[0..4] == b"RIFF"
+            && &w[8..12] == b"WAVE"
+            && WavHead::parse(&head[i..], file_len.saturating_sub(i as u64))
+                .and_then(|h| h.fmt)
+                .is_some_and(|f| f.rate_hz == 0)
+    })
+}
+
 /// Why a file that symphonia refused cannot be decoded, in words, when the first bytes
 /// tell; `None` leaves symphonia's reason.
 fn diagnose(head: &[u8], file_len: u64, wav: Option<&WavHead>) -> Option<String> {
@@ -628,5 +648,19 @@ mod tests {
         b.extend_from_slice(&[0x11; 48]);
         let e = decode_all(b).unwrap_err().to_string();
         assert!(e.contains("ADPCM") && e.contains("3 channels"), "{e}");
+    }
+
+    #[test]
+    fn a_rate_of_0_hz_is_an_error_not_a_panic() {
+        // Found by the `decode` fuzz target: symphonia's WAV reader panicked ("TimeBase
+        // cannot have 0 numerator or denominator"), also when junk precedes the header.
+        let mut b = wav(1, 200, 100);
+        b[24..28].copy_from_slice(&0u32.to_le_bytes());
+        for junk in [0, 1, 7, 1000] {
+            let mut bytes = vec![0x55; junk];
+            bytes.extend_from_slice(&b);
+            let e = decode_all(bytes).unwrap_err().to_string();
+            assert!(e.contains("sample rate 0 Hz"), "{junk}: {e}");
+        }
     }
 }
