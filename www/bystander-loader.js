@@ -24,11 +24,12 @@ export function simdSupported() {
 /**
  * Imports and initialises one build.
  * @param {{ simd?: boolean }} [options] force a build (default: feature test)
- * @returns {Promise<object>} the package's exports plus `simd` (which build is in use)
+ * @returns {Promise<object>} the package's exports plus `simd` (which build is in use) and
+ *   `memory` (the module's WebAssembly.Memory, for reporting its size)
  */
 export async function loadBystander(options = {}) {
   const simd = options.simd ?? simdSupported();
   const mod = simd ? await import('./pkg-simd/bystander.js') : await import('./pkg/bystander.js');
-  await mod.default();
-  return { ...mod, simd };
+  const wasm = await mod.default();
+  return { ...mod, simd, memory: wasm && wasm.memory };
 }

@@ -1,0 +1,333 @@
+// The analysis worker: owns the bystander wasm module and everything heavy, so the page's
+// main thread never runs DSP or long loops.
+//
+//  - WAV files (PCM or float) are read here in 1 Mi-frame chunks straight from the File
+//    (file.slice().arrayBuffer()), converted, averaged to mono, pushed into the streaming
+//    analyser (AnalyzerStream) and sent back to the page (transferred) for playback.
+//  - Other formats are decoded by the page with the browser's decoder; the page sends the
+//    channels in chunks ('begin', 'chunk'..., 'end') and this worker does the rest.
+//  - Spectrogram tiles for the visible range are rendered here (wasm colour-mapped images,
+//    turned into ImageBitmaps with an OffscreenCanvas and transferred): the whole clip's
+//    spectrogram is never computed nor copied to the page.
+//  - Live capture: the capture worklet's MessagePort is transferred here; every 128-sample
+//    block goes into the analyser, and closed segments (provisional labels) go to the page.
+//
+// Messages in: init, open {id, file}, begin/chunk/end {id, ...}, cancel {id}, tile {...},
+// live-start {id, sampleRate, port}, live-stop {id}, drop {id}, free.
+// Messages out: ready, begin, pcm, progress, segments, report, not-wav, live, tile, error, freed.
+import { loadBystander } from './bystander-loader.js';
+import { parseWavHeader, wavToFloat } from './audio-format.js';
+
+const CHUNK_FRAMES = 1 << 20;
+const PEAK_BUCKETS = 4096;
+
+let b = null;
+/** @type {Map<number, Clip>} */
+const clips = new Map();
+/** Ids cancelled before their clip existed (a cancel that overtook the file's header). */
+const cancelled = new Set();
+
+const now = () => performance.timeOrigin + performance.now();
+const post = (msg, transfer = []) => self.postMessage(msg, transfer);
+
+class Clip {
+  constructor(id, sampleRate, channels, length, live = false) {
+    this.id = id;
+    this.sampleRate = sampleRate;
+    this.channels = channels;
+    this.length = length; // expected frames (live: grows)
+    this.live = live;
+    this.mono = new Float32Array(live ? sampleRate * 60 : length);
+    this.filled = 0;
+    this.stream = new b.AnalyzerStream(sampleRate);
+    this.cancelled = false;
+    this.t0 = performance.now();
+    this.bucket = Math.max(1, Math.ceil(length / PEAK_BUCKETS));
+    this.peaks = live ? null : new Float32Array(2 * Math.ceil(length / this.bucket));
+    this.provisional = [];
+  }
+
+  /** Averages the channels into the mono buffer, analyses, updates the peaks. */
+  ingest(channels) {
+    const n = channels[0].length;
+    if (this.filled + n > this.mono.length) {
+      const grown = new Float32Array(Math.max(this.mono.length * 2, this.filled + n));
+      grown.set(this.mono.subarray(0, this.filled));
+      this.mono = grown;
+    }
+    const dst = this.mono.subarray(this.filled, this.filled + n);
+    if (channels.length === 1) dst.set(channels[0]);
+    else {
+      const k = 1 / channels.length;
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let c = 0; c < channels.length; c++) s += channels[c][i];
+        dst[i] = s * k;
+      }
+    }
+    const closed = this.stream.push(dst);
+    if (this.peaks) {
+      const p = this.peaks;
+      for (let i = 0; i < n; i++) {
+        const j = 2 * Math.floor((this.filled + i) / this.bucket);
+        const v = dst[i];
+        if (v < p[j]) p[j] = v;
+        if (v > p[j + 1]) p[j + 1] = v;
+      }
+    }
+    this.filled += n;
+    return closed;
+  }
+
+  finish() {
+    const report = this.stream.finish();
+    this.stream.free();
+    this.stream = null;
+    if (this.live) {
+      this.length = this.filled;
+      this.mono = this.mono.slice(0, this.filled);
+      this.bucket = Math.max(1, Math.ceil(this.filled / PEAK_BUCKETS));
+      this.peaks = new Float32Array(2 * Math.ceil(this.filled / this.bucket));
+      for (let i = 0; i < this.filled; i++) {
+        const j = 2 * Math.floor(i / this.bucket);
+        const v = this.mono[i];
+        if (v < this.peaks[j]) this.peaks[j] = v;
+        if (v > this.peaks[j + 1]) this.peaks[j + 1] = v;
+      }
+    }
+    return report;
+  }
+
+  free() {
+    this.cancelled = true;
+    if (this.stream) {
+      this.stream.free();
+      this.stream = null;
+    }
+    if (this.port) this.port.close();
+  }
+}
+
+function progress(clip) {
+  post({ t: 'progress', id: clip.id, done: clip.filled, total: clip.length, ms: performance.now() - clip.t0 });
+}
+
+function complete(clip) {
+  const report = clip.finish();
+  const peaks = clip.peaks;
+  // The segments go first in parts of 250 (a long clip has thousands; one message with all
+  // of them would take the page tens of milliseconds to receive), then the rest.
+  const segments = report.segments;
+  for (let i = 0; i < segments.length; i += 250) {
+    post({ t: 'segments', id: clip.id, segments: segments.slice(i, i + 250) });
+  }
+  report.segments = [];
+  post({
+    t: 'report', id: clip.id, report, peaks, bucket: clip.bucket, length: clip.filled,
+    ms: performance.now() - clip.t0, wasmBytes: wasmBytes(),
+  }, [report.foregroundProbability.buffer, report.backgroundProbability.buffer, peaks.buffer]);
+  clip.peaks = null;
+}
+
+function wasmBytes() {
+  try {
+    return b.memory ? b.memory.buffer.byteLength : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Drops every clip but `keep` (the page adopted a new clip or cancelled one). */
+function dropOthers(keep) {
+  for (const [id, clip] of clips) {
+    if (id !== keep) {
+      clip.free();
+      clips.delete(id);
+    }
+  }
+}
+
+async function openFile({ id, file }) {
+  const head = new Uint8Array(await file.slice(0, 65536).arrayBuffer());
+  let h;
+  try {
+    h = parseWavHeader(head, file.size);
+  } catch (err) {
+    post({ t: 'not-wav', id, reason: String(err.message || err) });
+    return;
+  }
+  if (!h || h.sampleRate < 8000 || h.sampleRate > 192000) {
+    post({ t: 'not-wav', id, reason: h ? `sample rate ${h.sampleRate} Hz` : 'not a WAV file' });
+    return;
+  }
+  if (h.frames === 0) throw new Error('the file contains no audio samples');
+  if (cancelled.delete(id)) return;
+  const clip = new Clip(id, h.sampleRate, h.channels, h.frames);
+  clips.set(id, clip);
+  post({ t: 'begin', id, sampleRate: h.sampleRate, channels: h.channels, length: h.frames, bits: h.bits, float: h.float });
+  const total = h.frames * h.blockAlign;
+  const step = CHUNK_FRAMES * h.blockAlign;
+  for (let off = 0; off < total; off += step) {
+    const end = Math.min(off + step, total);
+    const bytes = new Uint8Array(await file.slice(h.dataOffset + off, h.dataOffset + end).arrayBuffer());
+    if (clip.cancelled) return;
+    if (bytes.length < end - off) throw new Error('the file ended early');
+    const channels = wavToFloat(bytes, h);
+    const offset = clip.filled;
+    clip.ingest(channels);
+    post({ t: 'pcm', id, offset, channels, done: clip.filled, total: clip.length, ms: performance.now() - clip.t0 },
+      channels.map((c) => c.buffer));
+  }
+  complete(clip);
+}
+
+/**
+ * One spectrogram tile: `count` columns from column `first` at hop `hop` (samples), each the
+ * same column the whole-clip `spectrogramImage` would draw at that hop (a centred frame of
+ * `nFft` samples, zeros outside the clip). Uses the package's `spectrogramTile` when it has
+ * one and the hop is the clip's base hop; otherwise gathers each column's frame into a
+ * compact signal (frames back to back, `center: false`, hop = nFft) for `spectrogramImage`.
+ */
+function tileImage(clip, { first, count, hop, nFft, options }) {
+  const rate = clip.sampleRate;
+  const length = clip.live ? clip.filled : clip.length;
+  const stft = { nFft, winLength: nFft, window: 'hann' };
+  if (typeof b.spectrogramTile === 'function' && typeof b.spectrogramTileRange === 'function' && hop <= nFft) {
+    const opts = { ...stft, hopLength: hop, center: true, padMode: 'constant', ...options };
+    const [start, end] = b.spectrogramTileRange(first, count, length, rate, opts);
+    return b.spectrogramTile(clip.mono.subarray(start, end), rate, start, length, first, count, opts);
+  }
+  const half = Math.floor(nFft / 2);
+  const g = new Float32Array(count * nFft);
+  for (let j = 0; j < count; j++) {
+    const c = (first + j) * hop - half;
+    const a = Math.max(0, c);
+    const z = Math.min(length, c + nFft);
+    if (z > a) g.set(clip.mono.subarray(a, z), j * nFft + (a - c));
+  }
+  return b.spectrogramImage(g, rate, { ...stft, hopLength: nFft, center: false, ...options });
+}
+
+function tile(msg) {
+  const clip = clips.get(msg.id);
+  if (!clip) return;
+  const img = tileImage(clip, msg);
+  const canvas = new OffscreenCanvas(img.width, img.height);
+  canvas.getContext('2d').putImageData(new ImageData(img.rgba, img.width, img.height), 0, 0);
+  const bitmap = canvas.transferToImageBitmap();
+  post({ t: 'tile', id: msg.id, key: msg.key, bitmap, width: img.width, height: img.height }, [bitmap]);
+}
+
+function liveStart({ id, sampleRate, port }) {
+  const clip = new Clip(id, sampleRate, 1, 0, true);
+  clip.port = port;
+  clips.set(id, clip);
+  let lastPost = 0;
+  port.onmessage = (e) => {
+    if (clip.cancelled || !clip.stream) return;
+    const closed = clip.ingest([e.data]);
+    const t = performance.now();
+    if (closed.length || t - lastPost > 100) {
+      lastPost = t;
+      // The analyser labels a speech segment (VAD) when it closes; its end, for the page's
+      // delay figure, is the end of the last closed speech segment.
+      let speechEnd = null;
+      if (closed.length) {
+        const speech = clip.stream.report().speech;
+        if (speech.length) speechEnd = speech[speech.length - 1].end;
+      }
+      post({ t: 'live', id, segments: closed, speechEnd, position: clip.filled / sampleRate, sentAt: now() });
+    }
+  };
+}
+
+function liveStop({ id }) {
+  const clip = clips.get(id);
+  if (!clip) return;
+  clip.port.onmessage = null;
+  clip.port.close();
+  clip.port = null;
+  if (clip.filled === 0) {
+    clip.free();
+    clips.delete(id);
+    post({ t: 'error', id, message: 'nothing was recorded' });
+    return;
+  }
+  // Send the recording back in chunks (the page builds the AudioBuffer for playback).
+  post({ t: 'begin', id, sampleRate: clip.sampleRate, channels: 1, length: clip.filled, live: true });
+  for (let off = 0; off < clip.filled; off += CHUNK_FRAMES) {
+    const part = clip.mono.slice(off, Math.min(clip.filled, off + CHUNK_FRAMES));
+    post({ t: 'pcm', id, offset: off, channels: [part], done: clip.filled, total: clip.filled }, [part.buffer]);
+  }
+  complete(clip);
+}
+
+async function handle(msg) {
+  switch (msg.t) {
+    case 'init': {
+      b = await loadBystander();
+      post({ t: 'ready', version: b.version(), simd: b.simd, tileApi: typeof b.spectrogramTile === 'function' });
+      break;
+    }
+    case 'open':
+      await openFile(msg);
+      break;
+    case 'begin': {
+      const clip = new Clip(msg.id, msg.sampleRate, msg.channels, msg.length);
+      clips.set(msg.id, clip);
+      break;
+    }
+    case 'chunk': {
+      const clip = clips.get(msg.id);
+      if (!clip || clip.cancelled) return;
+      clip.ingest(msg.channels);
+      progress(clip);
+      break;
+    }
+    case 'end': {
+      const clip = clips.get(msg.id);
+      if (clip && !clip.cancelled) complete(clip);
+      break;
+    }
+    case 'cancel': {
+      const clip = clips.get(msg.id);
+      if (clip) {
+        clip.free();
+        clips.delete(msg.id);
+      } else cancelled.add(msg.id);
+      break;
+    }
+    case 'adopt':
+      dropOthers(msg.id);
+      break;
+    case 'tile':
+      tile(msg);
+      break;
+    case 'live-start':
+      liveStart(msg);
+      break;
+    case 'live-stop':
+      liveStop(msg);
+      break;
+    case 'free':
+      dropOthers(-1);
+      post({ t: 'freed' });
+      break;
+    default:
+      throw new Error(`unknown message ${msg.t}`);
+  }
+}
+
+// Messages are handled as they arrive; an 'open' reads its file asynchronously, so a later
+// 'cancel' or 'tile' is handled between its chunks.
+self.onmessage = (e) => {
+  const msg = e.data;
+  handle(msg).catch((err) => {
+    const clip = clips.get(msg.id);
+    if (clip && msg.t !== 'tile') {
+      clip.free();
+      clips.delete(msg.id);
+    }
+    post({ t: 'error', id: msg.id, request: msg.t, key: msg.key, message: String((err && err.message) || err) });
+  });
+};
