@@ -1,0 +1,265 @@
+// Pure functions of the review page, shared by the page, the embedding API and Node tests:
+// the privacy policy (which stretches are silenced, and the gain curve around them), the
+// annotation formats (the same text the CLI writes: src/segment.rs), Label Studio JSON,
+// the report JSON and its import, and the redacted-WAV encoder.
+
+/** Length of the gain ramps outside every silenced stretch, seconds. */
+export const RAMP_SECONDS = 0.01;
+
+/**
+ * The stretches that mute, skip and redaction silence: every background segment and, with
+ * `strict`, every foreground segment with background speech under it (`overlap`). Sorted,
+ * merged when closer than two ramps (no gain bump between them).
+ * @param {{ start: number, end: number, label: string, overlap?: boolean }[]} segments
+ * @param {{ strict?: boolean, ramp?: number }} [options]
+ * @returns {[number, number][]}
+ */
+export function silencedIntervals(segments, { strict = false, ramp = RAMP_SECONDS } = {}) {
+  const spans = segments
+    .filter((s) => s.label === 'background' || (strict && s.label === 'foreground' && s.overlap))
+    .map((s) => [s.start, s.end])
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  const out = [];
+  for (const [a, b] of spans) {
+    const last = out[out.length - 1];
+    if (last && a - last[1] < 2 * ramp) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+/**
+ * The gain curve as breakpoints [time, gain] (linear between them, 1 before the first):
+ * for each silenced stretch [a, b]: 1 at a - ramp, 0 at a, 0 at b, 1 at b + ramp. The
+ * ramps lie outside the stretch, so every instant inside it has gain exactly 0.
+ * @param {[number, number][]} intervals from silencedIntervals
+ */
+export function gainBreakpoints(intervals, ramp = RAMP_SECONDS) {
+  const pts = [];
+  for (const [a, b] of intervals) {
+    pts.push([Math.max(0, a - ramp), 1], [a, 0], [b, 0], [b + ramp, 1]);
+  }
+  return pts;
+}
+
+/** Gain at time t for breakpoints from gainBreakpoints. */
+export function gainAt(points, t) {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid][0] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === 0) return 1;
+  if (lo === points.length) return points[lo - 1][1];
+  const [t0, g0] = points[lo - 1];
+  const [t1, g1] = points[lo];
+  return t1 > t0 ? g0 + ((g1 - g0) * (t - t0)) / (t1 - t0) : g1;
+}
+
+// ---------------------------------------------------------------------------------------
+// Annotation formats (byte-identical to the CLI's for the same segments)
+
+const named = (segments) => segments.map((s) => ({ start: s.start, end: s.end, name: s.label }));
+
+/** RTTM: `SPEAKER <file> 1 <start> <duration> <NA> <NA> <label> <NA> <NA>`. */
+export function toRttm(fileId, segments) {
+  const id = fileId || 'audio';
+  return named(segments)
+    .map((s) => `SPEAKER ${id} 1 ${s.start.toFixed(3)} ${(s.end - s.start).toFixed(3)} <NA> <NA> ${s.name} <NA> <NA>\n`)
+    .join('');
+}
+
+/** Audacity label track: start, end, label separated by tabs. */
+export function toAudacity(segments) {
+  return named(segments).map((s) => `${s.start.toFixed(6)}\t${s.end.toFixed(6)}\t${s.name}\n`).join('');
+}
+
+function vttTime(t) {
+  const ms = Math.round(Math.max(0, t) * 1000);
+  const p = (n, w = 2) => String(n).padStart(w, '0');
+  return `${p(Math.floor(ms / 3600000))}:${p(Math.floor(ms / 60000) % 60)}:${p(Math.floor(ms / 1000) % 60)}.${p(ms % 1000, 3)}`;
+}
+
+/** WebVTT, one cue per segment with the label as its text. */
+export function toWebVtt(segments) {
+  let out = 'WEBVTT\n';
+  named(segments).forEach((s, i) => {
+    out += `\n${i + 1}\n${vttTime(s.start)} --> ${vttTime(s.end)}\n${s.name}\n`;
+  });
+  return out;
+}
+
+/** Praat TextGrid (long text format), one interval tier; gaps are empty intervals. */
+export function toTextGrid(segments, duration, tier = 'speech') {
+  const segs = named(segments);
+  const end = segs.reduce((m, s) => Math.max(m, s.end), Math.max(0, duration));
+  const intervals = [];
+  let t = 0;
+  for (const s of segs) {
+    if (s.start > t) intervals.push([t, s.start, '']);
+    intervals.push([Math.max(s.start, t), s.end, s.name]);
+    t = s.end;
+  }
+  if (end > t || intervals.length === 0) intervals.push([t, end, '']);
+  let out = `File type = "ooTextFile"\nObject class = "TextGrid"\n\nxmin = 0\nxmax = ${end}\ntiers? <exists>\nsize = 1\nitem []:\n    item [1]:\n        class = "IntervalTier"\n        name = "${tier}"\n        xmin = 0\n        xmax = ${end}\n        intervals: size = ${intervals.length}\n`;
+  intervals.forEach(([a, b, text], i) => {
+    out += `        intervals [${i + 1}]:\n            xmin = ${a}\n            xmax = ${b}\n            text = "${text.replace(/"/g, '""')}"\n`;
+  });
+  return out;
+}
+
+/**
+ * Label Studio task JSON (an array with one task) for the audio segmentation template
+ * `<Labels name="label" toName="audio">` + `<Audio name="audio" value="$audio">`: one
+ * `labels` result per segment, with the analyser's confidence as the result's score.
+ */
+export function toLabelStudio(segments, { audio = 'audio.wav', duration = 0 } = {}) {
+  const result = segments.map((s, i) => ({
+    id: `seg${i + 1}`,
+    from_name: 'label',
+    to_name: 'audio',
+    type: 'labels',
+    origin: s.edited ? 'manual' : 'prediction',
+    original_length: duration,
+    value: { start: s.start, end: s.end, channel: 0, labels: [s.label] },
+    ...(Number.isFinite(s.confidence) ? { score: s.confidence } : {}),
+  }));
+  return JSON.stringify([{ data: { audio }, annotations: [{ result, ground_truth: false }] }], null, 2);
+}
+
+/** The report as exported: the analyser's report with the (edited) segments. */
+export function reportJson(report, segments, { file = null, edits = 0 } = {}) {
+  const plain = { ...report };
+  for (const k of ['foregroundProbability', 'backgroundProbability']) {
+    if (plain[k] && ArrayBuffer.isView(plain[k])) plain[k] = Array.from(plain[k], (x) => Math.round(x * 1e4) / 1e4);
+  }
+  plain.segments = segments.map((s) => ({ ...s }));
+  if (file != null) plain.file = file;
+  plain.review = { edits, exportedAt: null };
+  return JSON.stringify(plain, null, 2);
+}
+
+/**
+ * Reads a report to continue from: the page's JSON export or the CLI's `analyze --format
+ * json` output (an object, or an array of them: the one whose `file` ends with `fileName`,
+ * else the first). Returns the segments, validated and sorted.
+ */
+export function parseReport(text, fileName = null) {
+  let data = JSON.parse(text);
+  if (Array.isArray(data)) {
+    if (data.length && data[0] && data[0].annotations) throw new Error('this is Label Studio JSON; import a bystander report');
+    data = (fileName && data.find((r) => r && typeof r.file === 'string' && r.file.endsWith(fileName))) || data[0];
+  }
+  if (!data || typeof data !== 'object' || !Array.isArray(data.segments)) {
+    throw new Error('not a bystander report: no "segments" array');
+  }
+  const segments = data.segments.map((s, i) => {
+    const start = Number(s.start);
+    const end = Number(s.end);
+    if (!Number.isFinite(start) || !Number.isFinite(end) || end < start || start < 0) {
+      throw new Error(`segment ${i + 1}: bad start/end`);
+    }
+    if (s.label !== 'foreground' && s.label !== 'background') throw new Error(`segment ${i + 1}: label must be foreground or background`);
+    return {
+      start, end, label: s.label,
+      confidence: Number.isFinite(s.confidence) ? s.confidence : 1,
+      overlap: Boolean(s.overlap),
+      cues: s.cues && typeof s.cues === 'object' ? s.cues : null,
+      ...(s.edited ? { edited: true } : {}),
+      ...(s.originalLabel ? { originalLabel: s.originalLabel } : {}),
+    };
+  }).sort((a, b) => a.start - b.start);
+  return { segments, duration: Number(data.duration) || null, file: data.file ?? null, edits: data.review?.edits ?? 0 };
+}
+
+// ---------------------------------------------------------------------------------------
+// Redacted WAV
+
+/**
+ * 16-bit PCM WAV of `channels` (Float32Array each, the decoded clip at its own rate and
+ * channel count) with the gain curve applied: silenced stretches are exact zeros, with
+ * 10 ms ramps outside them. A generator of Uint8Array parts (header first), so that a page
+ * can encode an hour in slices between which it yields.
+ * @param {Float32Array[] | ((c: number, start: number, n: number) => Float32Array)} source
+ *   the channels, or a function returning `n` samples of channel `c` from `start`
+ */
+export function* redactedWavParts(source, { channels, sampleRate, length, intervals, ramp = RAMP_SECONDS, chunk = 1 << 16 }) {
+  const dataBytes = length * channels * 2;
+  const h = new DataView(new ArrayBuffer(44));
+  const str = (o, s) => { for (let i = 0; i < s.length; i++) h.setUint8(o + i, s.charCodeAt(i)); };
+  str(0, 'RIFF'); h.setUint32(4, 36 + dataBytes, true); str(8, 'WAVE');
+  str(12, 'fmt '); h.setUint32(16, 16, true); h.setUint16(20, 1, true); h.setUint16(22, channels, true);
+  h.setUint32(24, sampleRate, true); h.setUint32(28, sampleRate * channels * 2, true);
+  h.setUint16(32, channels * 2, true); h.setUint16(34, 16, true);
+  str(36, 'data'); h.setUint32(40, dataBytes, true);
+  yield new Uint8Array(h.buffer);
+
+  const get = typeof source === 'function' ? source : (c, s, n) => source[c].subarray(s, s + n);
+  const pts = gainBreakpoints(intervals, ramp);
+  // Sample i is at time i / sampleRate; exact zeros from floor(a * rate) to ceil(b * rate).
+  const zero = intervals.map(([a, b]) => [Math.floor(a * sampleRate), Math.ceil(b * sampleRate)]);
+  const rampN = Math.ceil(ramp * sampleRate) + 1;
+  let zi = 0;
+  for (let start = 0; start < length; start += chunk) {
+    const n = Math.min(chunk, length - start);
+    const gains = new Float32Array(n).fill(1);
+    while (zi < zero.length && zero[zi][1] + rampN <= start) zi++;
+    for (let k = zi; k < zero.length && zero[k][0] - rampN < start + n; k++) {
+      // The ramps (computed from the curve), then exact zeros inside the stretch.
+      const from = Math.max(0, zero[k][0] - rampN - start);
+      const to = Math.min(n, zero[k][1] + rampN - start);
+      for (let i = from; i < to; i++) gains[i] = Math.min(gains[i], gainAt(pts, (start + i) / sampleRate));
+      gains.fill(0, Math.max(0, zero[k][0] - start), Math.max(0, Math.min(n, zero[k][1] - start)));
+    }
+    const out = new Int16Array(n * channels);
+    for (let c = 0; c < channels; c++) {
+      const x = get(c, start, n);
+      for (let i = 0, k = c; i < n; i++, k += channels) {
+        const v = Math.max(-1, Math.min(1, x[i] * gains[i]));
+        out[k] = v < 0 ? Math.round(v * 32768) : Math.round(v * 32767);
+      }
+    }
+    yield new Uint8Array(out.buffer);
+  }
+}
+
+/** Reads a PCM/float WAV into { sampleRate, channels: Float32Array[] } (tests, import). */
+export function decodeWav(bytes) {
+  const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const dv = new DataView(b.buffer, b.byteOffset, b.length);
+  const tag = (i) => String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3]);
+  if (tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw new Error('not a WAV file');
+  let fmt = null;
+  for (let i = 12; i + 8 <= b.length;) {
+    const size = dv.getUint32(i + 4, true);
+    if (tag(i) === 'fmt ') {
+      fmt = { format: dv.getUint16(i + 8, true), channels: dv.getUint16(i + 10, true), sampleRate: dv.getUint32(i + 12, true), bits: dv.getUint16(i + 22, true) };
+    } else if (tag(i) === 'data') {
+      const bps = fmt.bits / 8;
+      const frames = Math.floor(size / (bps * fmt.channels));
+      const channels = Array.from({ length: fmt.channels }, () => new Float32Array(frames));
+      for (let f = 0, p = i + 8; f < frames; f++) {
+        for (let c = 0; c < fmt.channels; c++, p += bps) {
+          channels[c][f] = fmt.format === 3 ? dv.getFloat32(p, true) : fmt.bits === 16 ? dv.getInt16(p, true) / 32768 : dv.getInt32(p, true) / 2147483648;
+        }
+      }
+      return { sampleRate: fmt.sampleRate, channels, bits: fmt.bits, format: fmt.format };
+    }
+    i += 8 + size + (size & 1);
+  }
+  throw new Error('no data chunk');
+}
+
+/** Export formats: id -> [label, file extension, MIME type]. */
+export const FORMATS = {
+  json: ['Report (JSON)', 'json', 'application/json'],
+  rttm: ['RTTM', 'rttm', 'text/plain'],
+  vtt: ['WebVTT', 'vtt', 'text/vtt'],
+  audacity: ['Audacity labels', 'txt', 'text/plain'],
+  textgrid: ['Praat TextGrid', 'TextGrid', 'text/plain'],
+  labelstudio: ['Label Studio JSON', 'labelstudio.json', 'application/json'],
+  wav: ['Redacted audio (WAV)', 'redacted.wav', 'audio/wav'],
+};
