@@ -17,6 +17,7 @@
 // Messages out: ready, begin, pcm, progress, segments, report, not-wav, live, tile, error, freed.
 import { loadBystander } from './bystander-loader.js';
 import { parseWavHeader, wavToFloat } from './audio-format.js';
+import { tileImage } from './tiles.js';
 
 const CHUNK_FRAMES = 1 << 20;
 const PEAK_BUCKETS = 4096;
@@ -181,37 +182,10 @@ async function openFile({ id, file }) {
   complete(clip);
 }
 
-/**
- * One spectrogram tile: `count` columns from column `first` at hop `hop` (samples), each the
- * same column the whole-clip `spectrogramImage` would draw at that hop (a centred frame of
- * `nFft` samples, zeros outside the clip). Uses the package's `spectrogramTile` when it has
- * one and the hop is the clip's base hop; otherwise gathers each column's frame into a
- * compact signal (frames back to back, `center: false`, hop = nFft) for `spectrogramImage`.
- */
-function tileImage(clip, { first, count, hop, nFft, options }) {
-  const rate = clip.sampleRate;
-  const length = clip.live ? clip.filled : clip.length;
-  const stft = { nFft, winLength: nFft, window: 'hann' };
-  if (typeof b.spectrogramTile === 'function' && typeof b.spectrogramTileRange === 'function' && hop <= nFft) {
-    const opts = { ...stft, hopLength: hop, center: true, padMode: 'constant', ...options };
-    const [start, end] = b.spectrogramTileRange(first, count, length, rate, opts);
-    return b.spectrogramTile(clip.mono.subarray(start, end), rate, start, length, first, count, opts);
-  }
-  const half = Math.floor(nFft / 2);
-  const g = new Float32Array(count * nFft);
-  for (let j = 0; j < count; j++) {
-    const c = (first + j) * hop - half;
-    const a = Math.max(0, c);
-    const z = Math.min(length, c + nFft);
-    if (z > a) g.set(clip.mono.subarray(a, z), j * nFft + (a - c));
-  }
-  return b.spectrogramImage(g, rate, { ...stft, hopLength: nFft, center: false, ...options });
-}
-
 function tile(msg) {
   const clip = clips.get(msg.id);
   if (!clip) return;
-  const img = tileImage(clip, msg);
+  const img = tileImage(b, clip.mono, clip.live ? clip.filled : clip.length, clip.sampleRate, msg);
   const canvas = new OffscreenCanvas(img.width, img.height);
   canvas.getContext('2d').putImageData(new ImageData(img.rgba, img.width, img.height), 0, 0);
   const bitmap = canvas.transferToImageBitmap();

@@ -11,12 +11,13 @@ const reviewer = mountReviewer(document.getElementById('review'), {
   },
 });
 
-// A tone burst clip, 8 s at 22.05 kHz, stereo: shows that any rate and channel count works.
+// A clip given as samples: 8 s of 440 Hz tone bursts at 22.05 kHz, stereo (any rate and
+// channel count works; a tool would pass its own decoded audio).
 function toneClip() {
   const rate = 22050;
   const left = new Float32Array(rate * 8);
-  for (let i = 0; i < left.length; i++) left[i] = (Math.floor(i / rate) % 2 ? 0.2 : 0.02) * Math.sin(i * 0.05);
-  return { audio: [left, left.map((x) => -x)], sampleRate: rate, name: 'tones.wav' };
+  for (let i = 0; i < left.length; i++) left[i] = (Math.floor(i / rate) % 2 ? 0.3 : 0.03) * Math.sin((2 * Math.PI * 440 * i) / rate);
+  return { audio: [left, left.map((x) => 0.8 * x)], sampleRate: rate, name: 'tones.wav' };
 }
 
 const sample = fetch('samples/sample.wav').then((r) => r.blob());

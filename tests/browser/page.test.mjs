@@ -444,6 +444,27 @@ test('undecodable files show a clear message; compressed audio is decoded by the
   assert.ok(Math.abs(best - 7 / 8) < 0.02, `1 kHz drawn at ${best} of the height (linear 0-8 kHz)`);
 });
 
+test('a file dropped on the page is analysed', async () => {
+  await page.evaluate(() => {
+    // A 1 s, 16 kHz WAV made in the page, dropped on the window.
+    const n = 16000;
+    const buf = new ArrayBuffer(44 + 2 * n);
+    const v = new DataView(buf);
+    const str = (o, t) => [...t].forEach((c, i) => v.setUint8(o + i, c.charCodeAt(0)));
+    str(0, 'RIFF'); v.setUint32(4, 36 + 2 * n, true); str(8, 'WAVE'); str(12, 'fmt ');
+    v.setUint32(16, 16, true); v.setUint16(20, 1, true); v.setUint16(22, 1, true); v.setUint32(24, 16000, true);
+    v.setUint32(28, 32000, true); v.setUint16(32, 2, true); v.setUint16(34, 16, true); str(36, 'data'); v.setUint32(40, 2 * n, true);
+    for (let i = 0; i < n; i++) v.setInt16(44 + 2 * i, Math.round(8000 * Math.sin(i / 5)), true);
+    const dt = new DataTransfer();
+    dt.items.add(new File([buf], 'dropped.wav', { type: 'audio/wav' }));
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }
+  });
+  await waitClip(page, 'dropped.wav');
+  assert.equal((await reviewer(() => window.bystanderDemo.reviewer.clip)).duration, 1);
+});
+
 test('privacy: no request after ready (analyse, play, export), nothing stored, the CSP holds', async () => {
   assert.ok(readyAt > 0);
   // Play the sample again (from memory) and export once more: still no request.
