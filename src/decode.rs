@@ -176,6 +176,17 @@ impl AudioReader {
                     "unsupported ADPCM file: {n} channels (1 or 2 supported)"
                 )));
             }
+            // Its IMA stereo decoder works in 8-byte groups per channel and indexes past
+            // the block unless a block holds 8k + 1 frames (as every valid block does).
+            if params.codec == CODEC_TYPE_ADPCM_IMA_WAV && n == 2 {
+                let frames = params.frames_per_block.unwrap_or(0);
+                if frames % 8 != 1 {
+                    return Err(Error::Decode(format!(
+                        "invalid IMA ADPCM header: {frames} frames per block \
+                         (a stereo block holds 8k + 1)"
+                    )));
+                }
+            }
         }
         let decoder = symphonia::default::get_codecs()
             .make(&params, &DecoderOptions::default())
@@ -648,6 +659,35 @@ mod tests {
         b.extend_from_slice(&[0x11; 48]);
         let e = decode_all(b).unwrap_err().to_string();
         assert!(e.contains("ADPCM") && e.contains("3 channels"), "{e}");
+    }
+
+    #[test]
+    fn ima_stereo_blocks_of_other_than_8k_plus_1_frames_are_an_error_not_a_panic() {
+        // Found by the `decode` fuzz target: symphonia's IMA ADPCM stereo decoder indexed
+        // past the block (a block align of 20 bytes gives 13 frames per block).
+        let ima = |block_align: u16| {
+            let mut b = Vec::new();
+            b.extend_from_slice(b"RIFF");
+            b.extend_from_slice(&(4u32 + 28 + 8 + 80).to_le_bytes());
+            b.extend_from_slice(b"WAVEfmt ");
+            b.extend_from_slice(&20u32.to_le_bytes());
+            b.extend_from_slice(&0x0011u16.to_le_bytes());
+            b.extend_from_slice(&2u16.to_le_bytes());
+            b.extend_from_slice(&8000u32.to_le_bytes());
+            b.extend_from_slice(&8000u32.to_le_bytes());
+            b.extend_from_slice(&block_align.to_le_bytes());
+            b.extend_from_slice(&4u16.to_le_bytes());
+            b.extend_from_slice(&2u16.to_le_bytes());
+            b.extend_from_slice(&(block_align - 7).to_le_bytes());
+            b.extend_from_slice(b"data");
+            b.extend_from_slice(&80u32.to_le_bytes());
+            b.extend_from_slice(&[0x17; 80]);
+            decode_all(b)
+        };
+        let e = ima(20).unwrap_err().to_string();
+        assert!(e.contains("13 frames per block"), "{e}");
+        // A valid block (8 + 8k bytes) still decodes: 5 blocks of 9 frames.
+        assert_eq!(ima(16).unwrap().0, 45);
     }
 
     #[test]
