@@ -124,10 +124,40 @@ function complete(clip) {
   }
   report.segments = [];
   post({
-    t: 'report', id: clip.id, report, peaks, bucket: clip.bucket, length: clip.filled,
+    t: 'report', id: clip.id, report, peaks: peaks.slice(), bucket: clip.bucket, length: clip.filled,
     ms: performance.now() - clip.t0, wasmBytes: wasmBytes(),
-  }, [report.foregroundProbability.buffer, report.backgroundProbability.buffer, peaks.buffer]);
-  clip.peaks = null;
+  }, [report.foregroundProbability.buffer, report.backgroundProbability.buffer]);
+}
+
+/** The overview's waveform (min/max per pixel column of the peaks) as an ImageBitmap. */
+function overview({ id, width, height }) {
+  const clip = clips.get(id);
+  if (!clip || !clip.peaks) return;
+  const p = clip.peaks;
+  const buckets = p.length / 2;
+  let peak = 1e-4;
+  for (let i = 0; i < p.length; i++) peak = Math.max(peak, Math.abs(p[i]));
+  const canvas = new OffscreenCanvas(width, height);
+  const g = canvas.getContext('2d');
+  g.beginPath();
+  const mid = height / 2;
+  for (let x = 0; x < width; x++) {
+    const a = Math.floor((x / width) * buckets);
+    const b2 = Math.max(a + 1, Math.floor(((x + 1) / width) * buckets));
+    let lo = 0;
+    let hi = 0;
+    for (let i = a; i < b2 && i < buckets; i++) {
+      lo = Math.min(lo, p[2 * i]);
+      hi = Math.max(hi, p[2 * i + 1]);
+    }
+    const y0 = mid - (hi / peak) * mid;
+    const y1 = mid - (lo / peak) * mid;
+    g.rect(x, y0, 1, Math.max(1, y1 - y0));
+  }
+  g.fillStyle = '#5b6470';
+  g.fill();
+  const bitmap = canvas.transferToImageBitmap();
+  post({ t: 'overview', id, bitmap }, [bitmap]);
 }
 
 function wasmBytes() {
@@ -203,14 +233,17 @@ function liveStart({ id, sampleRate, port }) {
     const t = performance.now();
     if (closed.length || t - lastPost > 100) {
       lastPost = t;
-      // The analyser labels a speech segment (VAD) when it closes; its end, for the page's
-      // delay figure, is the end of the last closed speech segment.
-      let speechEnd = null;
+      // The analyser labels a speech segment (VAD) when it closes. For the page's delay
+      // figure, each labelled run comes with the end of the speech segment it belongs to.
+      let speechEnds = [];
       if (closed.length) {
         const speech = clip.stream.report().speech;
-        if (speech.length) speechEnd = speech[speech.length - 1].end;
+        speechEnds = closed.map((r) => {
+          const sp = speech.find((x) => x.start <= r.start + 1e-6 && r.end <= x.end + 1e-6);
+          return sp ? sp.end : r.end;
+        });
       }
-      post({ t: 'live', id, segments: closed, speechEnd, position: clip.filled / sampleRate, sentAt: now() });
+      post({ t: 'live', id, segments: closed, speechEnds, position: clip.filled / sampleRate, sentAt: now() });
     }
   };
 }
@@ -276,6 +309,9 @@ async function handle(msg) {
       break;
     case 'tile':
       tile(msg);
+      break;
+    case 'overview':
+      overview(msg);
       break;
     case 'live-start':
       liveStart(msg);

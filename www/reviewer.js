@@ -497,6 +497,13 @@ class Reviewer {
       this.liveArrived(msg);
       return;
     }
+    if (msg.t === 'overview') {
+      if (this.overviewBitmap) this.overviewBitmap.bitmap.close();
+      this.overviewBitmap = { clip: msg.id, bitmap: msg.bitmap };
+      this.overviewPending = null;
+      if (this.clip && this.clip.id === msg.id) this.scheduleRender('overview');
+      return;
+    }
     if (msg.t === 'freed') {
       if (this.freed) this.freed();
       return;
@@ -687,7 +694,8 @@ class Reviewer {
     this.updateText();
     this.changed('analysis');
     this.setState('ready');
-    job.resolve({ duration: this.clip.duration, segments: this.segments() });
+    // Resolved in a task of its own (a copy of thousands of segments for a long clip).
+    setTimeout(() => job.resolve({ duration: this.clip ? this.clip.duration : 0, segments: this.segments() }), 0);
   }
 
   jobFailed(job, message) {
@@ -763,15 +771,16 @@ class Reviewer {
       this.renderLive();
       const shown = performance.timeOrigin + performance.now();
       const transit = shown - msg.sentAt; // worker -> page, drawn
-      for (const s of msg.segments) {
+      msg.segments.forEach((s, k) => {
         // Audio time from the end of the speech segment (and of the labelled run) to the
         // push that closed it, plus the message and DOM time.
+        const speechEnd = msg.speechEnds[k] ?? s.end;
         this.liveDelays.push({
-          start: s.start, end: s.end, label: s.label, speechEnd: msg.speechEnd,
-          delayMs: 1000 * (msg.position - (msg.speechEnd ?? s.end)) + transit,
+          start: s.start, end: s.end, label: s.label, speechEnd,
+          delayMs: 1000 * (msg.position - speechEnd) + transit,
           runDelayMs: 1000 * (msg.position - s.end) + transit,
         });
-      }
+      });
     } else this.renderLive();
   }
 
@@ -1103,28 +1112,15 @@ class Reviewer {
       g.fillStyle = colour;
       g.fill();
     }
-    // Waveform: min/max per pixel from the worker's peaks.
-    const p = c.peaks;
-    const buckets = p.length / 2;
-    let peak = 1e-4;
-    for (let i = 0; i < p.length; i++) peak = Math.max(peak, Math.abs(p[i]));
-    g.beginPath();
-    const mid = waveH / 2;
-    for (let x = 0; x < W; x++) {
-      const a = Math.floor((x / W) * buckets);
-      const b = Math.max(a + 1, Math.floor(((x + 1) / W) * buckets));
-      let lo = 0;
-      let hi = 0;
-      for (let i = a; i < b && i < buckets; i++) {
-        lo = Math.min(lo, p[2 * i]);
-        hi = Math.max(hi, p[2 * i + 1]);
-      }
-      const y0 = mid - (hi / peak) * mid;
-      const y1 = mid - (lo / peak) * mid;
-      g.rect(x, y0, 1, Math.max(1, y1 - y0));
+    // Waveform: drawn by the worker from its peaks at this size (an ImageBitmap, requested
+    // here and drawn when it arrives).
+    const ov = this.overviewBitmap;
+    if (ov && ov.clip === c.id && ov.bitmap.width === W && ov.bitmap.height === waveH) {
+      g.drawImage(ov.bitmap, 0, 0);
+    } else if (this.overviewPending !== `${c.id}:${W}x${waveH}`) {
+      this.overviewPending = `${c.id}:${W}x${waveH}`;
+      this.worker.postMessage({ t: 'overview', id: c.id, width: W, height: waveH });
     }
-    g.fillStyle = '#5b6470';
-    g.fill();
   }
 
   placeWindow() {
@@ -1774,7 +1770,7 @@ class Reviewer {
         const c = self.clip;
         return c && { name: c.name, source: c.source, format: c.format, sampleRate: c.sampleRate, channels: c.channels, length: c.length, duration: c.duration, analysisMs: c.analysisMs, totalMs: c.totalMs, wasmBytes: c.wasmBytes };
       },
-      get position() { return self.player ? self.player.position : 0; },
+      get position() { return self.recording ? self.recording.position : self.player ? self.player.position : 0; },
       get playing() { return Boolean(self.player && self.player.playing); },
       get view() { return { ...self.view, level: self.lastLevel ?? 0, tilesMissing: self.tilesMissing ?? 0, tiles: self.tiles.size, tileApi: Boolean(self.info && self.info.tileApi) }; },
       get privacy() { return { ...self.privacy }; },

@@ -26,6 +26,9 @@ before(async () => {
   fs.writeFileSync(longWav, wavBytes([x], 16000));
   ({ page, log } = await openPage(env));
   await waitClip(page, 'sample.wav');
+  // The page's first drawing of the sample is done before the measurement starts.
+  await waitTiles(page);
+  await page.waitForTimeout(500);
 });
 
 after(async () => {

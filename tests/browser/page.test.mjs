@@ -69,6 +69,12 @@ test('the sample opens analysed, with foreground and background lanes over the s
   assert.ok(fg > 8 && fg < 14, `foreground ${fg.toFixed(2)} s (reference 11.7 s)`);
 
   await waitTiles(page);
+  await page.waitForFunction(() => {
+    const o = document.getElementById('overview');
+    const d = o.getContext('2d').getImageData(0, 0, o.width, o.height / 2).data;
+    for (let i = 3; i < d.length; i += 4) if (d[i]) return true;
+    return false;
+  }, null, { polling: 50 });
   const pixels = await page.evaluate(() => {
     const c = document.getElementById('spectrogram');
     const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
@@ -107,6 +113,7 @@ test('the sample opens analysed, with foreground and background lanes over the s
   // Zoomed: 4 s from 2 s, level-0 tiles (one column per 10 ms), lanes for that range only.
   await reviewer(() => window.bystanderDemo.reviewer.setView(2, 4));
   await waitTiles(page);
+  await page.waitForTimeout(100);
   const view = await reviewer(() => window.bystanderDemo.reviewer.view);
   assert.equal(view.level, 0);
   assert.ok(Math.abs(view.start - 2) < 1e-9 && Math.abs(view.span - 4) < 1e-9);
@@ -169,14 +176,17 @@ test('keyboard: f/b/n/p move the playhead, x flips, undo, arrows, space, help on
   await page.keyboard.press('b');
   const cur = await reviewer(() => window.bystanderDemo.reviewer.selected);
   assert.equal(cur.label, 'background');
+  const laneOf = (start) => page.waitForFunction((t) => {
+    const e = [...document.querySelectorAll('.bysr-lanes .segment')].find((x) => Math.abs(Number(x.dataset.start) - t) < 1e-3);
+    return e && `${e.dataset.label}/${e.parentElement.dataset.lane}`;
+  }, start, { polling: 50 }).then((h) => h.jsonValue());
   await page.keyboard.press('x');
-  let after = await laneSegments(page);
-  const flipped = after.find((s) => Math.abs(s.start - cur.start) < 1e-3);
-  assert.equal(flipped.label, 'foreground');
-  assert.equal(flipped.lane, 'foreground');
+  await page.waitForFunction((t) => window.bystanderDemo.reviewer.segments.find((x) => Math.abs(x.start - t) < 1e-6).label === 'foreground', cur.start);
+  await page.waitForTimeout(100); // the lanes are redrawn at the next animation frame
+  assert.equal(await laneOf(cur.start), 'foreground/foreground', 'x flips the label; the segment moves to the other lane');
   await page.keyboard.press('Control+z');
-  after = await laneSegments(page);
-  assert.equal(after.find((s) => Math.abs(s.start - cur.start) < 1e-3).label, 'background', 'undo restores the label');
+  await page.waitForTimeout(100);
+  assert.equal(await laneOf(cur.start), 'background/background', 'undo restores the label');
 
   // Space plays and pauses; the playhead moves.
   await page.keyboard.press(' ');
@@ -202,6 +212,7 @@ test('segment edges drag; undo restores them', async () => {
   const segs = await laneSegments(page);
   const s = segs.find((x) => x.label === 'foreground' && x.end - x.start > 0.6);
   await page.click(`.bysr-lanes .segment[data-index="${s.index}"]`);
+  await page.waitForTimeout(150); // the lanes are redrawn (selection) at the next frame
   const box = await page.locator(`.bysr-lanes .segment[data-index="${s.index}"] .handle-end`).boundingBox();
   const lanes = await page.locator('#lanes').boundingBox();
   const pxPerSec = lanes.width / SAMPLE_SECONDS;
@@ -212,9 +223,11 @@ test('segment edges drag; undo restores them', async () => {
   const moved = (await reviewer(() => window.bystanderDemo.reviewer.segments))[s.index];
   assert.ok(Math.abs(moved.end - (s.end - 0.3)) < 0.03, `end dragged from ${s.end} to ${moved.end}`);
   assert.equal(moved.edited, true);
+  await page.waitForTimeout(100);
   const el = await laneSegments(page);
   assert.ok(Math.abs(el.find((x) => x.index === s.index).end - moved.end) < 1e-3, 'data-end follows');
   await page.keyboard.press('Control+z');
+  await page.waitForTimeout(100);
   const back = (await reviewer(() => window.bystanderDemo.reviewer.segments))[s.index];
   assert.equal(back.end.toFixed(3), s.end.toFixed(3));
 });

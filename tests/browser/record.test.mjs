@@ -46,9 +46,10 @@ test('recording shows provisional labels within 500 ms of the end of each speech
   const served = env.served.length;
   await page.click('#record');
   await page.waitForFunction(() => document.body.dataset.state === 'recording');
+  // The file plays for 27.5 s; its four speech segments close in the pauses.
   await page.waitForFunction(() => window.bystanderDemo.reviewer.liveDelays.length >= 3, null, { timeout: 30000 });
   await page.screenshot({ path: path.join(SHOTS, 'review-recording.png'), fullPage: true });
-  await page.waitForTimeout(4000);
+  await page.waitForFunction(() => window.bystanderDemo.reviewer.position > 27.8, null, { timeout: 45000, polling: 200 });
   const lanes = await page.locator('.bysr-lanes .segment').count();
   const delays = await page.evaluate(() => window.bystanderDemo.reviewer.liveDelays);
   await page.click('#record');
@@ -56,18 +57,18 @@ test('recording shows provisional labels within 500 ms of the end of each speech
     && window.bystanderDemo.reviewer.clip.source === 'recording', null, { timeout: 30000 });
 
   const speechEnds = [...new Set(delays.map((d) => d.speechEnd))];
-  assert.ok(speechEnds.length >= 3, `labels for ${speechEnds.length} speech segments`);
+  assert.ok(delays.length >= 4, `${delays.length} provisional labels`);
   assert.ok(lanes > 0, 'provisional segments drawn in the lanes while recording');
   const ms = delays.map((d) => d.delayMs).sort((a, b) => a - b);
   const runs = delays.map((d) => d.runDelayMs).sort((a, b) => a - b);
   const max = ms[ms.length - 1];
-  console.log(`# live labels: ${delays.length} labelled runs in ${speechEnds.length} speech segments; `
+  console.log(`# live labels: ${delays.length} labelled runs pushed after ${speechEnds.length} speech-segment ends; `
     + `from the end of a speech segment to its labels in the page: median ${ms[Math.floor(ms.length / 2)].toFixed(0)} ms, max ${max.toFixed(0)} ms; `
     + `from the end of each labelled run: median ${runs[Math.floor(runs.length / 2)].toFixed(0)} ms, max ${runs[runs.length - 1].toFixed(0)} ms`);
   assert.ok(max < 500, `max delay ${max} ms`);
 
   const clip = await page.evaluate(() => window.bystanderDemo.reviewer.clip);
-  assert.ok(clip.duration > 15, `recorded ${clip.duration} s`);
+  assert.ok(clip.duration > 27, `recorded ${clip.duration} s`);
   const segs = await page.evaluate(() => window.bystanderDemo.reviewer.segments);
   assert.ok(segs.some((s) => s.label === 'foreground'));
   assert.deepEqual(log.requests.slice(before), [], 'no request while recording (browser)');
