@@ -68,12 +68,21 @@ class Clip {
     }
     const closed = this.stream.push(dst);
     if (this.peaks) {
+      // Min/max per bucket, bucket by bucket (no division per sample).
       const p = this.peaks;
-      for (let i = 0; i < n; i++) {
-        const j = 2 * Math.floor((this.filled + i) / this.bucket);
-        const v = dst[i];
-        if (v < p[j]) p[j] = v;
-        if (v > p[j + 1]) p[j + 1] = v;
+      let i = 0;
+      while (i < n) {
+        const k = Math.floor((this.filled + i) / this.bucket);
+        const stop = Math.min(n, (k + 1) * this.bucket - this.filled);
+        let lo = p[2 * k];
+        let hi = p[2 * k + 1];
+        for (; i < stop; i++) {
+          const v = dst[i];
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+        p[2 * k] = lo;
+        p[2 * k + 1] = hi;
       }
     }
     this.filled += n;

@@ -1784,3 +1784,41 @@ class Reviewer {
     };
   }
 }
+
+/**
+ * `<bystander-review>`: the reviewer as a custom element (call defineReviewerElement() once).
+ * Attribute `src`: a same-origin audio URL loaded when set. The element's `reviewer` is the
+ * controller; removing the element destroys it. Events: `change` (detail: { reason,
+ * segments }), `state` (detail: the data-state).
+ *
+ *   defineReviewerElement();
+ *   <bystander-review src="clips/0042.wav"></bystander-review>
+ */
+export function defineReviewerElement(name = 'bystander-review') {
+  if (customElements.get(name)) return customElements.get(name);
+  class BystanderReview extends HTMLElement {
+    static get observedAttributes() { return ['src']; }
+
+    connectedCallback() {
+      if (this.reviewer) return;
+      this.reviewer = mountReviewer(this, {
+        onChange: (detail) => this.dispatchEvent(new CustomEvent('change', { detail })),
+      });
+      this.reviewer.on('state', (state) => this.dispatchEvent(new CustomEvent('state', { detail: state })));
+      if (this.getAttribute('src')) this.reviewer.load({ url: this.getAttribute('src') }).catch(() => {});
+    }
+
+    attributeChangedCallback(attr, old, value) {
+      if (this.reviewer && value && value !== old) this.reviewer.load({ url: value }).catch(() => {});
+    }
+
+    disconnectedCallback() {
+      if (this.reviewer) {
+        this.reviewer.destroy();
+        this.reviewer = null;
+      }
+    }
+  }
+  customElements.define(name, BystanderReview);
+  return BystanderReview;
+}

@@ -83,3 +83,24 @@ test('destroy() ends the worker and frees the element', async () => {
   assert.deepEqual(log.pageErrors, []);
   assert.deepEqual(log.consoleErrors, []);
 });
+
+test('<bystander-review> custom element: loads its src, removal destroys it', async () => {
+  await page.evaluate(async () => {
+    const { defineReviewerElement } = await import('./reviewer.js');
+    defineReviewerElement();
+    const el = document.createElement('bystander-review');
+    el.id = 'custom';
+    el.setAttribute('src', 'samples/sample.wav');
+    document.body.append(el);
+  });
+  await page.waitForFunction(() => document.getElementById('custom').dataset.state === 'ready', null, { polling: 50 });
+  const n = await page.locator('#custom .bysr-lanes .segment').count();
+  assert.ok(n > 0, `${n} segments`);
+  assert.equal(page.workers().length, 1);
+  const closed = new Promise((resolve) => page.workers()[0].once('close', resolve));
+  await page.evaluate(() => document.getElementById('custom').remove());
+  await closed;
+  assert.equal(page.workers().length, 0);
+  assert.deepEqual(log.pageErrors, []);
+  assert.deepEqual(log.consoleErrors, []);
+});
