@@ -29,6 +29,15 @@ const clips = new Map();
 const cancelled = new Set();
 
 const now = () => performance.timeOrigin + performance.now();
+
+// Chunk buffers sent to the page come back ('recycle') once copied into its AudioBuffer and
+// are reused: the page then makes no garbage of hundreds of MB for a long file (whose
+// collection would be a long task on its main thread).
+const pool = [];
+const alloc = (n) => {
+  const buf = pool.pop();
+  return buf && buf.byteLength >= 4 * n ? new Float32Array(buf, 0, n) : new Float32Array(n);
+};
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 
 class Clip {
@@ -212,7 +221,7 @@ async function openFile({ id, file }) {
     const bytes = new Uint8Array(await file.slice(h.dataOffset + off, h.dataOffset + end).arrayBuffer());
     if (clip.cancelled) return;
     if (bytes.length < end - off) throw new Error('the file ended early');
-    const channels = wavToFloat(bytes, h);
+    const channels = wavToFloat(bytes, h, alloc);
     const offset = clip.filled;
     clip.ingest(channels);
     post({ t: 'pcm', id, offset, channels, done: clip.filled, total: clip.length, ms: performance.now() - clip.t0 },
@@ -321,6 +330,9 @@ async function handle(msg) {
       break;
     case 'overview':
       overview(msg);
+      break;
+    case 'recycle':
+      if (pool.length < 8) pool.push(...msg.buffers.slice(0, 8 - pool.length));
       break;
     case 'live-start':
       liveStart(msg);

@@ -70,13 +70,14 @@ export function parseWavHeader(head, fileSize) {
  * (the scale the browser's and symphonia's decoders use: int / 2^(bits-1), 8-bit offset).
  * @param {Uint8Array} bytes a multiple of blockAlign bytes
  * @param {{ channels: number, bits: number, float: boolean }} f
+ * @param {(n: number) => Float32Array} [alloc] where the channels go (a buffer pool)
  * @returns {Float32Array[]}
  */
-export function wavToFloat(bytes, f) {
+export function wavToFloat(bytes, f, alloc = (n) => new Float32Array(n)) {
   const { channels, bits } = f;
   const bps = bits / 8;
   const frames = Math.floor(bytes.length / (bps * channels));
-  const out = Array.from({ length: channels }, () => new Float32Array(frames));
+  const out = Array.from({ length: channels }, () => alloc(frames));
   const aligned = bytes.byteOffset % bps === 0;
   if (f.float && bits === 32 && aligned) {
     const v = new Float32Array(bytes.buffer, bytes.byteOffset, frames * channels);

@@ -572,9 +572,12 @@ class Reviewer {
         // Into the playback buffer in small slices (a 1 Mi-frame copy can take 30-130 ms).
         job.copying = (job.copying ?? Promise.resolve()).then(async () => {
           for (let c = 0; c < msg.channels.length; c++) {
-            if (this.job !== job) return;
+            if (this.job !== job) break;
             await copyInSlices(job.buffer, msg.channels[c], c, msg.offset);
           }
+          // The buffers go back to the worker for the next chunks (no garbage here).
+          const buffers = msg.channels.map((x) => x.buffer);
+          if (this.worker) this.worker.postMessage({ t: 'recycle', buffers }, buffers);
         });
         this.showProgress(job, msg.done, msg.total);
         break;
@@ -591,7 +594,8 @@ class Reviewer {
         break;
       case 'report':
         msg.report.segments = job.segments ?? [];
-        (job.copying ?? Promise.resolve()).then(() => this.jobDone(job, msg));
+        // In a task of its own (receiving a long clip's report is already some work).
+        (job.copying ?? Promise.resolve()).then(() => setTimeout(() => this.jobDone(job, msg), 0));
         break;
       case 'error':
         this.jobFailed(job, `Could not analyse ${job.name}: ${msg.message}`);
@@ -691,9 +695,10 @@ class Reviewer {
     this.view = { start: 0, span: this.clip.duration };
     this.el.loop.checked = false;
     this.layout();
-    this.updateText();
-    this.changed('analysis');
+    this.changed('analysis'); // the privacy policy reaches the player before 'ready'
+    this.el.status.textContent = `${job.name}: analysed.`;
     this.setState('ready');
+    setTimeout(() => { if (this.clip && this.clip.id === job.id) this.updateText(); }, 0);
     // Resolved in a task of its own (a copy of thousands of segments for a long clip).
     setTimeout(() => job.resolve({ duration: this.clip ? this.clip.duration : 0, segments: this.segments() }), 0);
   }

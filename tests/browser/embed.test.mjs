@@ -93,7 +93,8 @@ test('<bystander-review> custom element: loads its src, removal destroys it', as
     el.setAttribute('src', 'samples/sample.wav');
     document.body.append(el);
   });
-  await page.waitForFunction(() => document.getElementById('custom').dataset.state === 'ready', null, { polling: 50 });
+  await page.waitForFunction(() => document.getElementById('custom').dataset.state === 'ready'
+    && document.querySelectorAll('#custom .bysr-lanes .segment').length > 0, null, { polling: 50 });
   const n = await page.locator('#custom .bysr-lanes .segment').count();
   assert.ok(n > 0, `${n} segments`);
   assert.equal(page.workers().length, 1);
