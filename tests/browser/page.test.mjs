@@ -206,6 +206,34 @@ test('keyboard: f/b/n/p move the playhead, x flips, undo, arrows, space, help on
   assert.equal(await page.isVisible('#help'), false);
 });
 
+test('background is blurred on the spectrogram until revealed (r)', async () => {
+  await reviewer(() => window.bystanderDemo.reviewer.fit());
+  await reviewer(() => window.bystanderDemo.reviewer.seek(0));
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('b');
+  const s = await reviewer(() => window.bystanderDemo.reviewer.selected);
+  // Brightness of the segment's columns (hidden: dimmed under a dark veil).
+  const detail = () => page.evaluate(({ a, b }) => {
+    const c = document.getElementById('spectrogram');
+    const v = window.bystanderDemo.reviewer.view;
+    const x0 = Math.ceil(((a - v.start) / v.span) * c.width) + 2;
+    const x1 = Math.floor(((b - v.start) / v.span) * c.width) - 2;
+    const { data } = c.getContext('2d').getImageData(x0, 0, x1 - x0, c.height);
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum += data[i] + data[i + 1] + data[i + 2];
+    return sum / (data.length / 4);
+  }, { a: s.start, b: s.end });
+  await page.waitForTimeout(100);
+  const hidden = await detail();
+  await page.keyboard.press('r');
+  await page.waitForTimeout(150);
+  const shown = await detail();
+  assert.ok(shown > 1.3 * hidden, `revealed brightness ${shown.toFixed(1)} vs hidden ${hidden.toFixed(1)}`);
+  await page.keyboard.press('r');
+  await page.waitForTimeout(150);
+  assert.ok(Math.abs((await detail()) - hidden) < 1, 'hidden again');
+});
+
 test('segment edges drag; undo restores them', async () => {
   await reviewer(() => window.bystanderDemo.reviewer.fit());
   await page.waitForTimeout(100);
