@@ -762,6 +762,9 @@ class Reviewer {
     this.el.record.classList.add('bysr-recording');
     this.el.status.textContent = 'Recording: provisional labels appear as each stretch of speech ends.';
     this.setState('recording');
+    this.el.warning.classList.add('bysr-none');
+    this.el.warning.textContent = 'Labels while recording are provisional: the recording is analysed as a whole when you stop.';
+    this.el.caption.textContent = '';
     this.el.overview.getContext('2d').clearRect(0, 0, this.el.overview.width, this.el.overview.height);
     this.el.timeAxis.replaceChildren();
     this.renderLive();
