@@ -649,7 +649,7 @@ impl JsAnalyzerStream {
     /// The provisional report so far (labels may still change).
     #[wasm_bindgen(unchecked_return_type = "AnalysisReport")]
     pub fn report(&mut self) -> Result<JsValue, JsError> {
-        report_object(self.analyzer.report())
+        report_object(self.analyzer.report().map_err(js_error)?)
     }
 
     /// Ends the stream; returns the final report.

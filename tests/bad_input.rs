@@ -381,6 +381,7 @@ fn push_after_finish_is_an_error_and_new_objects_still_work() {
         Err(Error::InvalidState(_))
     ));
     assert!(matches!(analyzer.finish(), Err(Error::InvalidState(_))));
+    assert!(matches!(analyzer.report(), Err(Error::InvalidState(_))));
     let mut spec = SpectrogramStream::new(spec_config(RATE)).unwrap();
     let mut rows = Vec::new();
     spec.finish(&mut rows).unwrap();

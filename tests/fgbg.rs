@@ -249,7 +249,7 @@ fn provisional_report_covers_what_was_pushed() {
     let mut closed = Vec::new();
     let half = c.samples.len() / 2;
     a.push(&c.samples[..half], &mut closed).unwrap();
-    let partial = a.report();
+    let partial = a.report().unwrap();
     assert!((partial.duration - half as f64 / c.rate).abs() < 1e-9);
     assert!(!partial.segments.is_empty());
     a.push(&c.samples[half..], &mut closed).unwrap();

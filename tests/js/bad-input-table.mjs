@@ -183,6 +183,7 @@ export function runTable(b, speech) {
     s.finish();
     out.push(expectError('push after finish', () => s.push(clip), /push after finish/));
     out.push(expectError('finish twice', () => s.finish(), /finish called twice/));
+    out.push(expectError('report after finish', () => s.report(), /report after finish/));
     s.free();
     const v = new b.VoiceActivityStream(RATE, {});
     v.finish();
