@@ -695,6 +695,13 @@ class Reviewer {
     this.view = { start: 0, span: this.clip.duration };
     this.el.loop.checked = false;
     this.layout();
+    // The automation hook's contract: at 'ready' the lane elements are in the DOM. A short
+    // clip's lanes are drawn now; a long clip's (more than DENSE segments, canvas-painted)
+    // by the next render step, to keep this task short.
+    if (this.clip.segments.length <= DENSE) {
+      this.renderLanes(this.clip.segments, this.view);
+      this.dirty.delete('lanes');
+    }
     this.changed('analysis'); // the privacy policy reaches the player before 'ready'
     this.el.status.textContent = `${job.name}: analysed.`;
     this.setState('ready');
