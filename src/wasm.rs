@@ -256,11 +256,16 @@ pub fn spectrogram_image(
     let image = image_config(&image_map).map_err(js_error)?;
     let img = crate::image::render_spectrogram(samples, sample_rate, &config.stft, &image)
         .map_err(js_error)?;
+    Ok(image_object(&img).into())
+}
+
+/// `{ width, height, rgba }` of an image, for `new ImageData(rgba, width)`.
+fn image_object(img: &crate::image::RgbaImage) -> Object {
     let obj = Object::new();
     set(&obj, "width", &JsValue::from_f64(img.width as f64));
     set(&obj, "height", &JsValue::from_f64(img.height as f64));
     set(&obj, "rgba", &Uint8ClampedArray::from(&img.rgba[..]).into());
-    Ok(obj.into())
+    obj
 }
 
 /// A JS number that must be a sample or frame index.
@@ -324,10 +329,7 @@ pub fn spectrogram_tile(
     let offset = index("offset", offset).map_err(js_error)?;
     let img = crate::image::render_tile(samples, offset, &tile, sample_rate, &config.stft, &image)
         .map_err(js_error)?;
-    let obj = Object::new();
-    set(&obj, "width", &JsValue::from_f64(img.width as f64));
-    set(&obj, "height", &JsValue::from_f64(img.height as f64));
-    set(&obj, "rgba", &Uint8ClampedArray::from(&img.rgba[..]).into());
+    let obj = image_object(&img);
     set(
         &obj,
         "firstFrame",
