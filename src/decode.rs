@@ -1,7 +1,10 @@
-//! Native audio file decoding (WAV, FLAC, MP3, Ogg/Vorbis) with symphonia, streamed block by
-//! block and downmixed to mono by averaging the channels ([`crate::audio::downmix_interleaved`]),
-//! so that a 3-hour file never has to be held in memory. The browser decodes with its own
-//! decoder instead (`AudioContext.decodeAudioData`); this module is not built for wasm.
+//! Audio file decoding (WAV, FLAC, MP3, Ogg/Vorbis) with symphonia,
+//! streamed block by block, either downmixed to mono by averaging the channels
+//! ([`crate::audio::downmix_interleaved`], the command-line tool) or per channel (the review
+//! page's worker, which plays the file back), so that a 3-hour file never has to be held in
+//! memory decoded. The same decoder runs natively and in wasm, so the page and the CLI see the
+//! same samples; the page falls back to the browser's `decodeAudioData` only for what
+//! symphonia does not decode (MP4/M4A, Opus, WebM).
 //!
 //! Before symphonia probes a file, the first [`HEAD_BYTES`] are read once: they give a human
 //! reason when the file cannot be decoded (empty, text, truncated WAV header, unsupported WAV
@@ -38,6 +41,11 @@ pub struct AudioReader {
     sample_rate: u32,
     channels: usize,
     interleaved: Option<SampleBuffer<f32>>,
+    /// Frames in the track when the container says (FLAC STREAMINFO, an MP3 Xing/Info
+    /// header, an MP4 sample table, the last Ogg page's granule position).
+    frames: Option<u64>,
+    /// symphonia's short codec name ("mp3", "aac", "flac", "pcm_s16le", ...).
+    codec: &'static str,
     /// Number of decode errors skipped (corrupt packets).
     skipped_packets: usize,
     /// What the header check found that the caller should know (a truncated WAV).
@@ -92,11 +100,12 @@ impl AudioReader {
         Self::from_source(file, hint)
     }
 
-    /// Decodes from an in-memory file (used by the fuzz target and tests).
+    /// Decodes from an in-memory file (the page's worker, the fuzz target, tests): a
+    /// `Vec<u8>`, or an `Arc<[u8]>` that several readers share.
     ///
     /// # Errors
     /// [`Error::Decode`] when the bytes are not a supported audio file.
-    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self> {
+    pub fn from_bytes<B: AsRef<[u8]> + Send + Sync + 'static>(bytes: B) -> Result<Self> {
         Self::from_source(Cursor::new(bytes), Hint::new())
     }
 
@@ -149,7 +158,13 @@ impl AudioReader {
             .format(
                 &hint,
                 stream,
-                &FormatOptions::default(),
+                &FormatOptions {
+                    // Trim the encoder delay and padding (LAME/iTunes gapless info) as
+                    // browsers do, so that a segment is at the same time in an MP3 or
+                    // M4A as in the WAV it was made from.
+                    enable_gapless: true,
+                    ..FormatOptions::default()
+                },
                 &MetadataOptions::default(),
             )
             .map_err(decode_error)?;
@@ -188,15 +203,21 @@ impl AudioReader {
                 }
             }
         }
-        let decoder = symphonia::default::get_codecs()
+        let codecs = symphonia::default::get_codecs();
+        let decoder = codecs
             .make(&params, &DecoderOptions::default())
             .map_err(decode_error)?;
+        let codec = codecs
+            .get_codec(params.codec)
+            .map_or("unknown", |d| d.short_name);
         Ok(AudioReader {
             track_id: track.id,
             format,
             decoder,
             sample_rate,
             channels,
+            frames: params.n_frames,
+            codec,
             interleaved: None,
             skipped_packets: 0,
             header_warning: None,
@@ -211,6 +232,31 @@ impl AudioReader {
     /// The file's channel count (before downmixing).
     pub fn channels(&self) -> usize {
         self.channels
+    }
+
+    /// Frames in the file when its container says, before decoding; `None` when only
+    /// reading it through tells ([`AudioReader::count_frames`]). Decoding may yield a few
+    /// frames more or less (encoder delay, a cut last packet).
+    pub fn frames(&self) -> Option<u64> {
+        self.frames
+    }
+
+    /// symphonia's short name of the codec ("mp3", "flac", "vorbis", "pcm_s16le", ...).
+    pub fn codec(&self) -> &'static str {
+        self.codec
+    }
+
+    /// Reads the rest of the file packet by packet without decoding and adds up the packets'
+    /// durations: the frame count of a file whose container does not say (an MP3 without a
+    /// Xing header), at a small fraction of the cost of decoding it. Consumes the reader.
+    pub fn count_frames(mut self) -> u64 {
+        let mut frames = 0u64;
+        while let Ok(packet) = self.format.next_packet() {
+            if packet.track_id() == self.track_id {
+                frames = frames.saturating_add(packet.dur);
+            }
+        }
+        frames
     }
 
     /// Corrupt packets skipped so far.
@@ -237,15 +283,51 @@ impl AudioReader {
     /// # Errors
     /// [`Error::Decode`] when the stream is broken beyond a skippable packet.
     pub fn next_block(&mut self, out: &mut Vec<f32>) -> Result<bool> {
-        loop {
+        match self.next_interleaved()? {
+            Some((samples, channels)) => {
+                downmix_interleaved(samples, channels, out);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Appends the next decoded block to `out`, one `Vec` per channel of the file
+    /// ([`AudioReader::channels`]; a block with fewer channels, as a chained Ogg stream can
+    /// have, repeats them). Returns `Ok(false)` at the end.
+    ///
+    /// # Errors
+    /// [`Error::Decode`] when the stream is broken beyond a skippable packet, or `out` does
+    /// not have one `Vec` per channel.
+    pub fn next_block_channels(&mut self, out: &mut [Vec<f32>]) -> Result<bool> {
+        if out.len() != self.channels {
+            return Err(Error::Decode(format!(
+                "{} output channels for a file of {}",
+                out.len(),
+                self.channels
+            )));
+        }
+        let Some((samples, from)) = self.next_interleaved()? else {
+            return Ok(false);
+        };
+        for (c, channel) in out.iter_mut().enumerate() {
+            channel.extend(samples.iter().skip(c % from).step_by(from));
+        }
+        Ok(true)
+    }
+
+    /// The next decoded packet as interleaved samples and its channel count; `None` at the
+    /// end. Corrupt packets are skipped (as players do) and counted.
+    fn next_interleaved(&mut self) -> Result<Option<(&[f32], usize)>> {
+        let channels = loop {
             let packet = match self.format.next_packet() {
                 Ok(p) => p,
                 Err(SymphoniaError::IoError(e))
                     if e.kind() == std::io::ErrorKind::UnexpectedEof =>
                 {
-                    return Ok(false)
+                    return Ok(None)
                 }
-                Err(SymphoniaError::ResetRequired) => return Ok(false),
+                Err(SymphoniaError::ResetRequired) => return Ok(None),
                 Err(e) => return Err(decode_error(e)),
             };
             if packet.track_id() != self.track_id {
@@ -254,17 +336,16 @@ impl AudioReader {
             match self.decoder.decode(&packet) {
                 Ok(decoded) => {
                     let spec = *decoded.spec();
+                    let channels = spec.channels.count().max(1);
                     let frames = decoded.capacity() as u64;
                     let buf = match &mut self.interleaved {
-                        Some(b) if b.capacity() >= decoded.capacity() * spec.channels.count() => b,
+                        Some(b) if b.capacity() >= decoded.capacity() * channels => b,
                         slot => slot.insert(SampleBuffer::new(frames, spec)),
                     };
                     buf.copy_interleaved_ref(decoded);
-                    downmix_interleaved(buf.samples(), spec.channels.count(), out);
-                    return Ok(true);
+                    break channels;
                 }
                 Err(SymphoniaError::DecodeError(_)) => {
-                    // A corrupt packet: skip it, as players do, and count it.
                     self.skipped_packets += 1;
                     if self.skipped_packets > 1000 {
                         return Err(Error::Decode("too many corrupt packets".into()));
@@ -272,7 +353,8 @@ impl AudioReader {
                 }
                 Err(e) => return Err(decode_error(e)),
             }
-        }
+        };
+        Ok(self.interleaved.as_ref().map(|b| (b.samples(), channels)))
     }
 }
 

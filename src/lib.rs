@@ -42,7 +42,6 @@ pub mod stft;
 pub mod vad;
 pub mod window;
 
-#[cfg(not(target_arch = "wasm32"))]
 pub mod decode;
 
 #[cfg(target_arch = "wasm32")]

@@ -4,8 +4,12 @@
 //  - WAV files (PCM or float) are read here in 1 Mi-frame chunks straight from the File
 //    (file.slice().arrayBuffer()), converted, averaged to mono, pushed into the streaming
 //    analyser (AnalyzerStream) and sent back to the page (transferred) for playback.
-//  - Other formats are decoded by the page with the browser's decoder; the page sends the
-//    channels in chunks ('begin', 'chunk'..., 'end') and this worker does the rest.
+//  - FLAC, MP3 and Ogg Vorbis (and WAV encodings such as ADPCM) are decoded here with the
+//    package's AudioFileDecoder (symphonia, the CLI's decoder), chunk by chunk, and go the
+//    same way. The page's main thread decodes nothing of these.
+//  - What that decoder cannot read (M4A/AAC, Opus, WebM) is decoded by the page with the
+//    browser's decoder ('not-wav'); the page sends the channels in chunks ('begin',
+//    'chunk'..., 'end') and this worker does the rest.
 //  - Spectrogram tiles for the visible range are rendered here (wasm colour-mapped images,
 //    turned into ImageBitmaps with an OffscreenCanvas and transferred): the whole clip's
 //    spectrogram is never computed nor copied to the page.
@@ -16,7 +20,7 @@
 // live-start {id, sampleRate, port}, live-stop {id}, drop {id}, free.
 // Messages out: ready, begin, pcm, progress, segments, report, not-wav, live, tile, error, freed.
 import { loadBystander } from './bystander-loader.js';
-import { parseWavHeader, wavToFloat } from './audio-format.js';
+import { parseWavHeader, sniffAudio, wavToFloat } from './audio-format.js';
 import { tileImage } from './tiles.js';
 
 const CHUNK_FRAMES = 1 << 20;
@@ -143,7 +147,7 @@ function complete(clip) {
   report.segments = [];
   post({
     t: 'report', id: clip.id, report, peaks: peaks.slice(), bucket: clip.bucket, length: clip.filled,
-    ms: performance.now() - clip.t0, wasmBytes: wasmBytes(),
+    ms: performance.now() - clip.t0, wasmBytes: wasmBytes(), warnings: clip.warnings ?? [],
   }, [report.foregroundProbability.buffer, report.backgroundProbability.buffer]);
 }
 
@@ -196,24 +200,35 @@ function dropOthers(keep) {
   }
 }
 
+/** Formats the wasm decoder (symphonia) does not read: the page's decodeAudioData does. */
+const BROWSER_ONLY = new Set(['mp4', 'aac', 'webm', 'opus']);
+const CODEC_NAMES = { mp3: 'MP3', flac: 'FLAC', vorbis: 'Ogg Vorbis' };
+
 async function openFile({ id, file }) {
   const head = new Uint8Array(await file.slice(0, 65536).arrayBuffer());
-  let h;
+  let h = null;
+  let reason = 'not a WAV file';
   try {
     h = parseWavHeader(head, file.size);
   } catch (err) {
-    post({ t: 'not-wav', id, reason: String(err.message || err) });
-    return;
+    reason = String(err.message || err);
   }
-  if (!h || h.sampleRate < 8000 || h.sampleRate > 192000) {
-    post({ t: 'not-wav', id, reason: h ? `sample rate ${h.sampleRate} Hz` : 'not a WAV file' });
+  if (h && (h.sampleRate < 8000 || h.sampleRate > 384000)) {
+    reason = `sample rate ${h.sampleRate} Hz`;
+    h = null;
+  }
+  if (!h) {
+    // Compressed (or a WAV encoding the reader above does not take, such as ADPCM): decode
+    // here with the same decoder as the CLI; what it cannot read goes to the page's.
+    if (!BROWSER_ONLY.has(sniffAudio(head).container) && (await decodeFile(id, file))) return;
+    post({ t: 'not-wav', id, reason });
     return;
   }
   if (h.frames === 0) throw new Error('the file contains no audio samples');
   if (cancelled.delete(id)) return;
   const clip = new Clip(id, h.sampleRate, h.channels, h.frames);
   clips.set(id, clip);
-  post({ t: 'begin', id, sampleRate: h.sampleRate, channels: h.channels, length: h.frames, bits: h.bits, float: h.float });
+  post({ t: 'begin', id, sampleRate: h.sampleRate, channels: h.channels, length: h.frames, format: `WAV ${h.float ? 'float' : 'PCM'} ${h.bits}-bit` });
   const total = h.frames * h.blockAlign;
   const step = CHUNK_FRAMES * h.blockAlign;
   for (let off = 0; off < total; off += step) {
@@ -221,13 +236,60 @@ async function openFile({ id, file }) {
     const bytes = new Uint8Array(await file.slice(h.dataOffset + off, h.dataOffset + end).arrayBuffer());
     if (clip.cancelled) return;
     if (bytes.length < end - off) throw new Error('the file ended early');
-    const channels = wavToFloat(bytes, h, alloc);
-    const offset = clip.filled;
-    clip.ingest(channels);
-    post({ t: 'pcm', id, offset, channels, done: clip.filled, total: clip.length, ms: performance.now() - clip.t0 },
-      channels.map((c) => c.buffer));
+    sendPcm(clip, wavToFloat(bytes, h, alloc));
   }
   complete(clip);
+}
+
+/** Analyses a chunk and sends it to the page (transferred) for playback. */
+function sendPcm(clip, channels) {
+  const offset = clip.filled;
+  clip.ingest(channels);
+  post({ t: 'pcm', id: clip.id, offset, channels, done: clip.filled, total: clip.length, ms: performance.now() - clip.t0 },
+    channels.map((c) => c.buffer));
+}
+
+/**
+ * Decodes a compressed file with the wasm decoder, chunk by chunk, yielding between chunks
+ * so that a cancel or a tile request is handled. Resolves false (nothing posted) when the
+ * decoder cannot open the file or its rate is outside what the analyser takes.
+ */
+async function decodeFile(id, file) {
+  let bytes = new Uint8Array(await file.arrayBuffer());
+  if (cancelled.delete(id)) return true;
+  let decoder;
+  try {
+    decoder = new b.AudioFileDecoder(bytes);
+  } catch {
+    return false;
+  }
+  bytes = null; // the decoder holds its own copy
+  try {
+    const { sampleRate, channels } = decoder;
+    const length = decoder.frames ?? 0;
+    if (sampleRate < 8000 || sampleRate > 384000 || length === 0) return false;
+    const clip = new Clip(id, sampleRate, channels, length);
+    clips.set(id, clip);
+    const format = CODEC_NAMES[decoder.codec] ?? `WAV ${decoder.codec}`;
+    post({ t: 'begin', id, sampleRate, channels, length, format, decoder: 'bystander' });
+    for (;;) {
+      // The container's length can be off by part of a packet: the page's playback buffer
+      // has `length` frames, so a longer decode is cut there.
+      const want = Math.min(CHUNK_FRAMES, clip.length - clip.filled);
+      const chunk = want > 0 ? decoder.nextChunk(want) : undefined;
+      if (!chunk) break;
+      if (clip.cancelled) return true;
+      sendPcm(clip, chunk.map((c) => (c.length > want ? c.subarray(0, want) : c)));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (clip.cancelled) return true;
+    }
+    if (clip.filled === 0) throw new Error('the file contains no audio samples');
+    clip.warnings = decoder.warnings;
+    complete(clip);
+    return true;
+  } finally {
+    decoder.free();
+  }
 }
 
 function tile(msg) {

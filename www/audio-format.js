@@ -137,7 +137,7 @@ export function sniffAudio(b) {
       }
       if (tag(b, i) === 'Opus' && tag(b, i + 4) === 'Head') {
         const input = u32(b, i + 12);
-        return { container: 'opus', sampleRate: input >= 8000 && input <= 192000 ? input : 48000 };
+        return { container: 'opus', sampleRate: input >= 8000 && input <= 384000 ? input : 48000 };
       }
       if (tag(b, i) === 'fLaC' && i > 0) {
         const s = i + 8;

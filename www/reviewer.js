@@ -566,7 +566,8 @@ class Reviewer {
     switch (msg.t) {
       case 'begin':
         job.buffer = new AudioBuffer({ numberOfChannels: msg.channels, length: msg.length, sampleRate: msg.sampleRate });
-        job.format = msg.live ? 'recording' : `WAV ${msg.float ? 'float' : 'PCM'} ${msg.bits}-bit`;
+        job.format = msg.live ? 'recording' : msg.format;
+        job.decoder = msg.live ? null : 'bystander';
         break;
       case 'pcm':
         // Into the playback buffer in small slices (a 1 Mi-frame copy can take 30-130 ms).
@@ -611,7 +612,7 @@ class Reviewer {
     if (this.job !== job) return;
     const sniff = sniffAudio(new Uint8Array(bytes, 0, Math.min(bytes.byteLength, 1 << 16)));
     let rate = sniff.sampleRate ?? 48000;
-    if (rate < 8000 || rate > 192000) rate = Math.min(192000, Math.max(8000, rate));
+    if (rate < 8000 || rate > 384000) rate = Math.min(384000, Math.max(8000, rate));
     const ctx = new OfflineAudioContext(1, 1, rate);
     let buffer;
     try {
@@ -622,6 +623,7 @@ class Reviewer {
     if (this.job !== job) return;
     if (!buffer.length) throw new Error('the file contains no audio samples');
     job.format = sniff.container;
+    job.decoder = 'browser';
     this.feed(job, buffer);
   }
 
@@ -677,7 +679,8 @@ class Reviewer {
     const report = msg.report;
     const buffer = job.buffer;
     this.clip = {
-      id: job.id, name: job.name, source: job.source, format: job.format, file: job.file ?? null,
+      id: job.id, name: job.name, source: job.source, format: job.format, decoder: job.decoder ?? null,
+      warnings: msg.warnings ?? [], file: job.file ?? null,
       buffer, sampleRate: buffer.sampleRate, channels: buffer.numberOfChannels, length: buffer.length,
       duration: buffer.length / buffer.sampleRate, report,
       segments: report.segments.map((s) => ({ ...s })),
@@ -1292,7 +1295,8 @@ class Reviewer {
     const fg = c.segments.filter((s) => s.label === 'foreground');
     const bg = c.segments.filter((s) => s.label === 'background');
     this.el.status.textContent = `${c.name}: ${fmtTime(c.duration, 2)} (${c.duration.toFixed(2)} s), ${c.sampleRate} Hz, ${c.channels} ch · `
-      + `${fg.length} foreground, ${bg.length} background segments · analysed in ${(c.totalMs / 1000).toFixed(2)} s`;
+      + `${fg.length} foreground, ${bg.length} background segments · analysed in ${(c.totalMs / 1000).toFixed(2)} s`
+      + c.warnings.map((w) => ` · ⚠ ${w}`).join('');
     this.el.canvas.setAttribute('aria-label', `Spectrogram of ${c.name}`);
     this.el.time.textContent = `${fmtTime(this.player.position)} / ${fmtTime(c.duration)}`;
     this.updateWarning();
@@ -1783,7 +1787,7 @@ class Reviewer {
       get report() { return self.clip ? self.clip.report : null; },
       get clip() {
         const c = self.clip;
-        return c && { name: c.name, source: c.source, format: c.format, sampleRate: c.sampleRate, channels: c.channels, length: c.length, duration: c.duration, analysisMs: c.analysisMs, totalMs: c.totalMs, wasmBytes: c.wasmBytes };
+        return c && { name: c.name, source: c.source, format: c.format, decoder: c.decoder, warnings: c.warnings, sampleRate: c.sampleRate, channels: c.channels, length: c.length, duration: c.duration, analysisMs: c.analysisMs, totalMs: c.totalMs, wasmBytes: c.wasmBytes };
       },
       get position() { return self.recording ? self.recording.position : self.player ? self.player.position : 0; },
       get playing() { return Boolean(self.player && self.player.playing); },

@@ -1,4 +1,6 @@
 // Shared helpers of the browser tests: server, Chromium, WAV files, page state.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -111,7 +113,6 @@ export async function downloadBuffer(download) {
 
 /** The `bystander` CLI binary (the newest of target/{release,debug}); builds it when missing. */
 export async function cliBinary() {
-  const { execFileSync } = await import('node:child_process');
   const candidates = ['release', 'debug']
     .map((p) => path.join(ROOT, 'target', p, 'bystander'))
     .filter((p) => fs.existsSync(p))
@@ -119,4 +120,19 @@ export async function cliBinary() {
   if (candidates.length) return candidates[0];
   execFileSync('cargo', ['build', '--quiet', '--bin', 'bystander'], { cwd: ROOT, stdio: 'inherit' });
   return path.join(ROOT, 'target', 'debug', 'bystander');
+}
+
+/**
+ * Compares the page's lane segments for `file` with `bystander analyze` on the same file:
+ * same count and labels (asserted); returns the largest boundary difference in seconds.
+ */
+export async function compareWithCli(segments, file) {
+  const cli = JSON.parse(execFileSync(await cliBinary(), ['analyze', '--format', 'json', '--no-frames', file], { encoding: 'utf8' }));
+  assert.equal(segments.length, cli.segments.length, 'same number of segments as the CLI');
+  let worst = 0;
+  for (let i = 0; i < segments.length; i++) {
+    assert.equal(segments[i].label, cli.segments[i].label, `segment ${i} label`);
+    worst = Math.max(worst, Math.abs(segments[i].start - cli.segments[i].start), Math.abs(segments[i].end - cli.segments[i].end));
+  }
+  return worst;
 }

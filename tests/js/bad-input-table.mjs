@@ -205,6 +205,48 @@ export function runTable(b, speech) {
     out.push(expectError('freed spectrogram', () => sp.push(clip), /null pointer|freed|moved/i));
     return out.join('; ');
   });
+  row('audio files that are not audio, cut or corrupt (AudioFileDecoder)', () => {
+    const bytes = (...parts) => new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
+    const out = [];
+    for (const [name, file, pattern] of [
+      ['empty file', new Uint8Array(0), /empty file/],
+      ['text', bytes('Meeting notes: not audio at all.\n'), /not an audio file/],
+      ['WAV header cut in fmt', bytes('RIFF', [36, 0, 0, 0], 'WAVEfmt ', [16, 0, 0, 0], [1, 0]), /truncated WAV header/],
+      ['FLAC signature only', bytes('fLaC', [0, 0, 0, 34]), /cannot decode audio/],
+      ['MP4', bytes([0, 0, 0, 24], 'ftypM4A ', [0, 0, 0, 0], 'M4A isom'), /MP4\/M4A audio/],
+    ]) {
+      out.push(expectError(name, () => new b.AudioFileDecoder(file), /cannot decode audio/, pattern));
+    }
+    // Random bytes behind each format's signature: an Error, or some (or no) audio; never a
+    // trap (a Rust panic would be a WebAssembly.RuntimeError and could leave the module broken).
+    let seed = 1;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 255;
+    let opened = 0;
+    let refused = 0;
+    for (let k = 0; k < 120; k++) {
+      const head = [bytes('fLaC'), bytes('OggS', [0, 2]), bytes([0xff, 0xfb, 0x90, 0x64]), bytes('ID3', [4, 0, 0, 0, 0, 0, 10]),
+        bytes('RIFF', [200, 0, 0, 0], 'WAVEfmt ', [16, 0, 0, 0], [2, 0, 1, 0, 0x40, 0x1f, 0, 0])][k % 5];
+      const file = new Uint8Array(head.length + 50 + 40 * k);
+      file.set(head);
+      for (let i = head.length; i < file.length; i++) file[i] = rand();
+      try {
+        const d = new b.AudioFileDecoder(file);
+        opened++;
+        try {
+          while (d.nextChunk(4096)) { /* decode to the end */ }
+        } catch (e) {
+          if (!(e instanceof Error) || e instanceof WebAssembly.RuntimeError) throw e;
+        }
+        d.free();
+      } catch (e) {
+        if (!(e instanceof Error) || e instanceof WebAssembly.RuntimeError) fail('random bytes', `${e?.constructor?.name}: ${e?.message}`);
+        if (!/cannot decode audio/.test(e.message)) fail('random bytes', `message "${e.message}"`);
+        refused++;
+      }
+    }
+    out.push(`120 random files behind FLAC/Ogg/MP3/ID3/WAV signatures: ${refused} refused with an Error, ${opened} opened and read to the end`);
+    return out.join('; ');
+  });
   row('samples not a Float32Array', () => {
     const plain = Array.from(clip);
     const r = b.analyze(plain, RATE, {});
