@@ -6,7 +6,8 @@
 
 use bystander::wasm::{
     analyze, detect_speech, spectrogram, spectrogram_image, spectrogram_tile,
-    spectrogram_tile_range, version, JsAnalyzerStream, JsSpectrogramStream, JsVoiceActivityStream,
+    spectrogram_tile_range, version, JsAnalyzerStream, JsAudioFileDecoder, JsSpectrogramStream,
+    JsVoiceActivityStream,
 };
 use js_sys::Array;
 use js_sys::{Error as JsErrorObject, Float32Array, Object, Reflect, Uint8ClampedArray};
@@ -411,4 +412,80 @@ fn native_and_wasm_give_the_pinned_segments() {
         };
         assert_eq!(probs(&report), probs(&again), "{name}: two runs differ");
     }
+}
+
+/// Decodes with `AudioFileDecoder` in chunks of `max_frames`; returns the channels and the
+/// chunk lengths.
+fn decode_in_chunks(bytes: &[u8], max_frames: u32) -> (Vec<Vec<f32>>, Vec<usize>) {
+    let mut decoder = JsAudioFileDecoder::new(bytes.to_vec()).unwrap();
+    let mut channels = vec![Vec::new(); decoder.channels() as usize];
+    let mut lengths = Vec::new();
+    loop {
+        let chunk = decoder.next_chunk(max_frames).unwrap();
+        if chunk.is_undefined() {
+            break;
+        }
+        let chunk: Array = chunk.unchecked_into();
+        assert_eq!(chunk.length() as usize, channels.len());
+        for (c, out) in channels.iter_mut().enumerate() {
+            out.extend(
+                chunk
+                    .get(c as u32)
+                    .unchecked_into::<Float32Array>()
+                    .to_vec(),
+            );
+        }
+        lengths.push(channels[0].len() - lengths.iter().sum::<usize>());
+    }
+    assert!(decoder.warnings().is_empty());
+    (channels, lengths)
+}
+
+#[wasm_bindgen_test]
+fn file_decoder_gives_the_flac_samples_in_chunks() {
+    let flac = include_bytes!("fixtures/audio/sample-16k-mono.flac");
+    let decoder = JsAudioFileDecoder::new(flac.to_vec()).unwrap();
+    let want = wav_samples(include_bytes!("../www/samples/sample.wav"));
+    assert_eq!(
+        (
+            decoder.sample_rate(),
+            decoder.channels(),
+            decoder.codec().as_str()
+        ),
+        (16000, 1, "flac")
+    );
+    assert_eq!(decoder.frames(), Some(want.len() as f64));
+    let (channels, lengths) = decode_in_chunks(flac, 100_000);
+    assert_eq!(channels[0], want, "FLAC decodes to the WAV's samples");
+    assert_eq!(lengths, [100_000, 100_000, 48_000]);
+}
+
+#[wasm_bindgen_test]
+fn file_decoder_counts_the_frames_of_an_mp3_without_a_header() {
+    let mp3 = include_bytes!("fixtures/audio/sample-16k-mono-noxing.mp3");
+    let frames = JsAudioFileDecoder::new(mp3.to_vec())
+        .unwrap()
+        .frames()
+        .unwrap();
+    let (channels, _) = decode_in_chunks(mp3, 1 << 16);
+    // Without a LAME header nothing is trimmed: the packets' durations are the frames.
+    assert_eq!(frames as usize, channels[0].len());
+    let (stereo, _) =
+        decode_in_chunks(include_bytes!("fixtures/audio/sample-44k-stereo.mp3"), 4096);
+    assert_eq!(stereo.len(), 2);
+    assert_eq!(stereo[0].len(), stereo[1].len());
+}
+
+#[wasm_bindgen_test]
+fn file_decoder_refuses_what_it_cannot_read_and_keeps_working() {
+    let opus = include_bytes!("fixtures/audio/sample-48k-mono.opus");
+    let err = message(JsAudioFileDecoder::new(opus.to_vec()).err().unwrap());
+    assert!(err.contains("Ogg/Opus is not supported"), "{err}");
+    let err = message(JsAudioFileDecoder::new(Vec::new()).err().unwrap());
+    assert!(err.contains("empty file"), "{err}");
+    let (channels, _) = decode_in_chunks(
+        include_bytes!("fixtures/audio/sample-16k-mono.flac"),
+        1 << 20,
+    );
+    assert_eq!(channels[0].len(), 248_000);
 }

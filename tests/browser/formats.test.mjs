@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodeWav } from '../../www/exports.js';
-import { ROOT, setup, openPage, waitClip, laneSegments, compareWithCli, wavBytes } from './helpers.mjs';
+import { ROOT, SHOTS, setup, openPage, waitClip, laneSegments, compareWithCli, wavBytes } from './helpers.mjs';
 
 const FIXTURES = path.join(ROOT, 'tests/fixtures/audio');
 const SAMPLE_SECONDS = 248000 / 16000; // www/samples/sample.wav: 15.5 s
@@ -61,6 +61,7 @@ for (const [name, format, rate, channels] of [
     assert.equal(clip.channels, channels);
     assert.ok(Math.abs(clip.duration - SAMPLE_SECONDS) < 0.001, `duration ${clip.duration} s`);
     assert.deepEqual(clip.warnings, []);
+    if (format === 'MP3') await page.screenshot({ path: path.join(SHOTS, 'review-mp3.png'), fullPage: true });
 
     const worst = await compareWithCli(segments, path.join(FIXTURES, name));
     assert.ok(worst <= 0.02, `largest boundary difference ${worst * 1000} ms`);
