@@ -21,10 +21,12 @@ use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 use symphonia::core::audio::SampleBuffer;
 use symphonia::core::codecs::{
-    Decoder, DecoderOptions, CODEC_TYPE_ADPCM_IMA_WAV, CODEC_TYPE_ADPCM_MS, CODEC_TYPE_NULL,
+    CodecParameters, Decoder, DecoderOptions, CODEC_TYPE_AAC, CODEC_TYPE_ADPCM_IMA_WAV,
+    CODEC_TYPE_ADPCM_MS, CODEC_TYPE_ALAC, CODEC_TYPE_FLAC, CODEC_TYPE_MP3, CODEC_TYPE_NULL,
+    CODEC_TYPE_OPUS, CODEC_TYPE_VORBIS,
 };
 use symphonia::core::errors::Error as SymphoniaError;
-use symphonia::core::formats::{FormatOptions, FormatReader};
+use symphonia::core::formats::{FormatOptions, FormatReader, Packet};
 use symphonia::core::io::{MediaSource, MediaSourceStream};
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
@@ -109,72 +111,14 @@ impl AudioReader {
         Self::from_source(Cursor::new(bytes), Hint::new())
     }
 
-    fn from_source<S: MediaSource + 'static>(mut source: S, hint: Hint) -> Result<Self> {
-        // Only a seekable source (a regular file, bytes) can be read ahead and rewound; a
-        // pipe goes to symphonia as it is.
-        let file_len = source.byte_len().filter(|_| source.is_seekable());
-        let mut head = Vec::new();
-        if let Some(len) = file_len {
-            if len == 0 {
-                return Err(Error::Decode("empty file (0 bytes)".into()));
-            }
-            (&mut source)
-                .take(HEAD_BYTES as u64)
-                .read_to_end(&mut head)
-                .map_err(|e| io_error(&e))?;
-            source.seek(SeekFrom::Start(0)).map_err(|e| io_error(&e))?;
-        }
-        if let Some(len) = file_len {
-            if zero_rate_wav(&head, len) {
-                return Err(Error::Decode("invalid WAV header: sample rate 0 Hz".into()));
-            }
-        }
-        let wav = file_len.and_then(|len| WavHead::parse(&head, len));
-        let (patches, header_warning) = match (&wav, file_len) {
-            (Some(w), Some(len)) => w.length_fix(len),
-            _ => (Vec::new(), None),
-        };
-        let explain = |e: Error| match file_len {
-            Some(len) => diagnose(&head, len, wav.as_ref()).map_or(e, Error::Decode),
-            None => e,
-        };
-        let source: Box<dyn MediaSource> = if patches.is_empty() {
-            Box::new(source)
-        } else {
-            Box::new(Patched {
-                inner: source,
-                pos: 0,
-                patches,
-            })
-        };
-        let mut reader = Self::probe(source, hint).map_err(explain)?;
+    fn from_source<S: MediaSource + 'static>(source: S, hint: Hint) -> Result<Self> {
+        let (mut reader, header_warning) = open_source(source, hint, Self::probe)?;
         reader.header_warning = header_warning;
         Ok(reader)
     }
 
     fn probe(source: Box<dyn MediaSource>, hint: Hint) -> Result<Self> {
-        let stream = MediaSourceStream::new(source, Default::default());
-        let probed = symphonia::default::get_probe()
-            .format(
-                &hint,
-                stream,
-                &FormatOptions {
-                    // Trim the encoder delay and padding (LAME/iTunes gapless info) as
-                    // browsers do, so that a segment is at the same time in an MP3 or
-                    // M4A as in the WAV it was made from.
-                    enable_gapless: true,
-                    ..FormatOptions::default()
-                },
-                &MetadataOptions::default(),
-            )
-            .map_err(decode_error)?;
-        let format = probed.format;
-        let track = format
-            .tracks()
-            .iter()
-            .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
-            .ok_or_else(|| Error::Decode("no audio track".into()))?;
-        let params = track.codec_params.clone();
+        let (format, track_id, params) = probe_track(source, hint)?;
         let sample_rate = params
             .sample_rate
             .ok_or_else(|| Error::Decode("unknown sample rate".into()))?;
@@ -211,7 +155,7 @@ impl AudioReader {
             .get_codec(params.codec)
             .map_or("unknown", |d| d.short_name);
         Ok(AudioReader {
-            track_id: track.id,
+            track_id,
             format,
             decoder,
             sample_rate,
@@ -356,6 +300,229 @@ impl AudioReader {
         };
         Ok(self.interleaved.as_ref().map(|b| (b.samples(), channels)))
     }
+}
+
+/// A container read packet by packet without decoding: for codecs this crate does not
+/// decode (Opus in Ogg or WebM, AAC in MP4), whose packets the page's worker gives to the
+/// browser's decoder (WebCodecs `AudioDecoder`) instead, off the main thread.
+pub struct PacketReader {
+    format: Box<dyn FormatReader>,
+    track_id: u32,
+    params: CodecParameters,
+    /// The last packet read (its bytes are lent out by [`PacketReader::next_packet`]).
+    packet: Option<Packet>,
+}
+
+impl std::fmt::Debug for PacketReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PacketReader")
+            .field("codec", &self.codec())
+            .finish()
+    }
+}
+
+/// One encoded packet: its bytes and its start time and duration in seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct EncodedPacket<'a> {
+    /// The packet's bytes, as the codec reads them.
+    pub data: &'a [u8],
+    /// Start time, seconds (0 when the container gives no time base).
+    pub start_seconds: f64,
+    /// Duration, seconds (0 when unknown).
+    pub duration_seconds: f64,
+}
+
+impl PacketReader {
+    /// Opens an in-memory file and picks its first audio track.
+    ///
+    /// # Errors
+    /// [`Error::Decode`] when the bytes are not a container symphonia reads.
+    pub fn from_bytes<B: AsRef<[u8]> + Send + Sync + 'static>(bytes: B) -> Result<Self> {
+        let open = |source, hint| {
+            let (format, track_id, params) = probe_track(source, hint)?;
+            Ok(PacketReader {
+                format,
+                track_id,
+                params,
+                packet: None,
+            })
+        };
+        Ok(open_source(Cursor::new(bytes), Hint::new(), open)?.0)
+    }
+
+    /// The codec: "opus", "aac", "vorbis", "flac", "mp3", "alac" or "other".
+    pub fn codec(&self) -> &'static str {
+        match self.params.codec {
+            CODEC_TYPE_OPUS => "opus",
+            CODEC_TYPE_AAC => "aac",
+            CODEC_TYPE_VORBIS => "vorbis",
+            CODEC_TYPE_FLAC => "flac",
+            CODEC_TYPE_MP3 => "mp3",
+            CODEC_TYPE_ALAC => "alac",
+            _ => "other",
+        }
+    }
+
+    /// The track's sample rate in Hz, when the container gives it.
+    pub fn sample_rate(&self) -> Option<u32> {
+        self.params.sample_rate
+    }
+
+    /// The track's channel count, when the container gives it.
+    pub fn channels(&self) -> Option<usize> {
+        self.params.channels.map(|c| c.count())
+    }
+
+    /// The codec's setup bytes (AAC AudioSpecificConfig, the OpusHead packet), which a
+    /// decoder needs before the first packet.
+    pub fn extra_data(&self) -> Option<&[u8]> {
+        self.params.extra_data.as_deref()
+    }
+
+    /// Frames of encoder delay at the start that a decoder's output should drop (Opus
+    /// pre-skip), when the container says.
+    pub fn delay(&self) -> Option<u32> {
+        self.params.delay
+    }
+
+    /// The track's duration in seconds when the container says. symphonia gives the
+    /// length in the track's time base (Matroska: its timestamp scale, not frames), so it
+    /// is converted with that, or with the sample rate when there is no time base.
+    pub fn declared_duration_seconds(&self) -> Option<f64> {
+        let n = self.params.n_frames? as f64;
+        match (self.params.time_base, self.params.sample_rate) {
+            (Some(tb), _) if tb.denom > 0 => Some(n * f64::from(tb.numer) / f64::from(tb.denom)),
+            (_, Some(rate)) if rate > 0 => Some(n / f64::from(rate)),
+            _ => None,
+        }
+        .filter(|d| d.is_finite() && *d > 0.0)
+    }
+
+    /// The next packet of the track; `None` at the end.
+    ///
+    /// # Errors
+    /// [`Error::Decode`] when the container is broken.
+    pub fn next_packet(&mut self) -> Result<Option<EncodedPacket<'_>>> {
+        loop {
+            match self.format.next_packet() {
+                Ok(p) if p.track_id() == self.track_id => {
+                    self.packet = Some(p);
+                    break;
+                }
+                Ok(_) => {}
+                Err(SymphoniaError::IoError(e))
+                    if e.kind() == std::io::ErrorKind::UnexpectedEof =>
+                {
+                    return Ok(None)
+                }
+                Err(SymphoniaError::ResetRequired) => return Ok(None),
+                Err(e) => return Err(decode_error(e)),
+            }
+        }
+        let seconds = |units: u64| {
+            self.params.time_base.map_or(0.0, |tb| {
+                units as f64 * f64::from(tb.numer) / f64::from(tb.denom)
+            })
+        };
+        let p = self.packet.as_ref().expect("set above");
+        Ok(Some(EncodedPacket {
+            data: p.buf(),
+            start_seconds: seconds(p.ts),
+            duration_seconds: seconds(p.dur),
+        }))
+    }
+
+    /// The track's duration in seconds from its packets' times (the end of the last
+    /// packet), read through without decoding; for a container that does not give the
+    /// frame count (WebM from a recorder). Consumes the reader.
+    pub fn duration_seconds(mut self) -> f64 {
+        let mut end: f64 = 0.0;
+        while let Ok(Some(p)) = self.next_packet() {
+            end = end.max(p.start_seconds + p.duration_seconds);
+        }
+        end
+    }
+}
+
+/// Reads the first bytes of a seekable source to check its header, then hands the source
+/// (with a WAV's impossible lengths patched) to `open`; an error of `open` is replaced by a
+/// reason in words when the header tells one. Returns what `open` made and the header's
+/// warning (a truncated WAV).
+fn open_source<S: MediaSource + 'static, T>(
+    mut source: S,
+    hint: Hint,
+    open: impl FnOnce(Box<dyn MediaSource>, Hint) -> Result<T>,
+) -> Result<(T, Option<String>)> {
+    // Only a seekable source (a regular file, bytes) can be read ahead and rewound; a
+    // pipe goes to symphonia as it is.
+    let file_len = source.byte_len().filter(|_| source.is_seekable());
+    let mut head = Vec::new();
+    if let Some(len) = file_len {
+        if len == 0 {
+            return Err(Error::Decode("empty file (0 bytes)".into()));
+        }
+        (&mut source)
+            .take(HEAD_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| io_error(&e))?;
+        source.seek(SeekFrom::Start(0)).map_err(|e| io_error(&e))?;
+    }
+    if let Some(len) = file_len {
+        if zero_rate_wav(&head, len) {
+            return Err(Error::Decode("invalid WAV header: sample rate 0 Hz".into()));
+        }
+    }
+    let wav = file_len.and_then(|len| WavHead::parse(&head, len));
+    let (patches, header_warning) = match (&wav, file_len) {
+        (Some(w), Some(len)) => w.length_fix(len),
+        _ => (Vec::new(), None),
+    };
+    let explain = |e: Error| match file_len {
+        Some(len) => diagnose(&head, len, wav.as_ref()).map_or(e, Error::Decode),
+        None => e,
+    };
+    let source: Box<dyn MediaSource> = if patches.is_empty() {
+        Box::new(source)
+    } else {
+        Box::new(Patched {
+            inner: source,
+            pos: 0,
+            patches,
+        })
+    };
+    let made = open(source, hint).map_err(explain)?;
+    Ok((made, header_warning))
+}
+
+/// Probes the container and picks its first audio track: the reader, the track's id and
+/// its codec parameters.
+fn probe_track(
+    source: Box<dyn MediaSource>,
+    hint: Hint,
+) -> Result<(Box<dyn FormatReader>, u32, CodecParameters)> {
+    let stream = MediaSourceStream::new(source, Default::default());
+    let probed = symphonia::default::get_probe()
+        .format(
+            &hint,
+            stream,
+            &FormatOptions {
+                // Trim the encoder delay and padding (LAME gapless info, Ogg granule
+                // positions) as browsers do, so that a segment is at the same time in an
+                // MP3 as in the WAV it was made from.
+                enable_gapless: true,
+                ..FormatOptions::default()
+            },
+            &MetadataOptions::default(),
+        )
+        .map_err(decode_error)?;
+    let format = probed.format;
+    let track = format
+        .tracks()
+        .iter()
+        .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
+        .ok_or_else(|| Error::Decode("no audio track".into()))?;
+    let (id, params) = (track.id, track.codec_params.clone());
+    Ok((format, id, params))
 }
 
 /// Decodes a whole file to mono samples and its sample rate.
@@ -631,6 +798,12 @@ fn diagnose(head: &[u8], file_len: u64, wav: Option<&WavHead>) -> Option<String>
     if head.get(4..8) == Some(b"ftyp") {
         return Some(
             "MP4/M4A audio (AAC, ALAC) is not supported: convert it to WAV, FLAC, MP3 or Ogg/Vorbis"
+                .into(),
+        );
+    }
+    if head.starts_with(&[0x1a, 0x45, 0xdf, 0xa3]) {
+        return Some(
+            "WebM/Matroska audio is not supported: convert it to WAV, FLAC, MP3 or Ogg/Vorbis"
                 .into(),
         );
     }

@@ -7,9 +7,11 @@
 //  - FLAC, MP3 and Ogg Vorbis (and WAV encodings such as ADPCM) are decoded here with the
 //    package's AudioFileDecoder (symphonia, the CLI's decoder), chunk by chunk, and go the
 //    same way. The page's main thread decodes nothing of these.
-//  - What that decoder cannot read (M4A/AAC, Opus, WebM) is decoded by the page with the
-//    browser's decoder ('not-wav'); the page sends the channels in chunks ('begin',
-//    'chunk'..., 'end') and this worker does the rest.
+//  - Opus (Ogg, WebM) and AAC (M4A) are demuxed here by the package's AudioPacketReader and
+//    decoded here by the browser's WebCodecs AudioDecoder, chunk by chunk, the same way.
+//  - Only what neither path takes is decoded by the page with decodeAudioData ('not-wav');
+//    the page sends the channels in chunks ('begin', 'chunk'..., 'end') and this worker
+//    does the rest.
 //  - Spectrogram tiles for the visible range are rendered here (wasm colour-mapped images,
 //    turned into ImageBitmaps with an OffscreenCanvas and transferred): the whole clip's
 //    spectrogram is never computed nor copied to the page.
@@ -20,7 +22,7 @@
 // live-start {id, sampleRate, port}, live-stop {id}, drop {id}, free.
 // Messages out: ready, begin, pcm, progress, segments, report, not-wav, live, tile, error, freed.
 import { loadBystander } from './bystander-loader.js';
-import { parseWavHeader, sniffAudio, wavToFloat } from './audio-format.js';
+import { mp4AudioDelay, parseWavHeader, sniffAudio, wavToFloat } from './audio-format.js';
 import { tileImage } from './tiles.js';
 
 const CHUNK_FRAMES = 1 << 20;
@@ -137,6 +139,11 @@ function progress(clip) {
 
 function complete(clip) {
   const report = clip.finish();
+  if (!clip.live && clip.filled < clip.length) {
+    // Shorter than the length estimated from the container: the clip ends here.
+    clip.length = clip.filled;
+    clip.peaks = clip.peaks.slice(0, 2 * Math.ceil(clip.filled / clip.bucket));
+  }
   const peaks = clip.peaks;
   // The segments go first in parts of 250 (a long clip has thousands; one message with all
   // of them would take the page tens of milliseconds to receive), then the rest.
@@ -200,8 +207,9 @@ function dropOthers(keep) {
   }
 }
 
-/** Formats the wasm decoder (symphonia) does not read: the page's decodeAudioData does. */
+/** Formats the wasm decoder (symphonia) does not decode: their packets go to WebCodecs. */
 const BROWSER_ONLY = new Set(['mp4', 'aac', 'webm', 'opus']);
+const CONTAINER_NAMES = { mp4: 'M4A', webm: 'WebM', opus: 'Ogg' };
 const CODEC_NAMES = { mp3: 'MP3', flac: 'FLAC', vorbis: 'Ogg Vorbis' };
 
 async function openFile({ id, file }) {
@@ -220,7 +228,8 @@ async function openFile({ id, file }) {
   if (!h) {
     // Compressed (or a WAV encoding the reader above does not take, such as ADPCM): decode
     // here with the same decoder as the CLI; what it cannot read goes to the page's.
-    if (!BROWSER_ONLY.has(sniffAudio(head).container) && (await decodeFile(id, file))) return;
+    const container = sniffAudio(head).container;
+    if (BROWSER_ONLY.has(container) ? await decodePackets(id, file, container) : await decodeFile(id, file)) return;
     post({ t: 'not-wav', id, reason });
     return;
   }
@@ -289,6 +298,146 @@ async function decodeFile(id, file) {
     return true;
   } finally {
     decoder.free();
+  }
+}
+
+/** The WebCodecs codec string for a track, or null. */
+function webCodec(codec, description) {
+  if (codec === 'opus') return 'opus';
+  if (codec === 'aac') {
+    // The MPEG-4 audio object type: the first 5 bits of the AudioSpecificConfig (2 = AAC-LC,
+    // 5 = HE-AAC, 29 = HE-AAC v2).
+    const type = description && description.length ? description[0] >> 3 : 2;
+    return `mp4a.40.${type || 2}`;
+  }
+  return null;
+}
+
+/**
+ * Decodes Opus (Ogg, WebM) or AAC (M4A) here with the browser's WebCodecs AudioDecoder, the
+ * packets read by the package's AudioPacketReader, so that not even a long file's decoding
+ * touches the page's main thread. Resolves false (nothing posted) when this path cannot take
+ * the file (no WebCodecs, a container or codec it does not read): the page's decodeAudioData
+ * then does.
+ */
+async function decodePackets(id, file, container) {
+  if (typeof AudioDecoder !== 'function') return false;
+  let bytes = new Uint8Array(await file.arrayBuffer());
+  if (cancelled.delete(id)) return true;
+  let reader;
+  try {
+    reader = new b.AudioPacketReader(bytes);
+  } catch {
+    return false;
+  }
+  // The encoder delay at the start. AAC: the priming in the MP4 edit list, which neither the
+  // packet reader nor the decoder applies: dropped here. Opus: the pre-skip in its OpusHead
+  // (WebCodecs' description), which Chromium's decoder drops itself: only the length, which
+  // counts it, is shortened.
+  const description = reader.description;
+  const aacDelay = container === 'mp4' ? mp4AudioDelay(bytes) ?? 0 : 0;
+  const opusDelay = reader.codec === 'opus' && description && description.length >= 12
+    ? (description[10] | (description[11] << 8)) / 48000 : 0;
+  bytes = null; // the reader holds its own copy
+  let decoder;
+  try {
+    const codec = webCodec(reader.codec, description);
+    const duration = reader.duration;
+    if (!codec || !duration) return false;
+    const config = { codec, sampleRate: reader.sampleRate ?? 48000, numberOfChannels: reader.channels ?? 1 };
+    if (codec === 'opus' && description && description.length >= 19) {
+      // Opus decodes at 48 kHz; its channel count is the OpusHead's (a container may not say).
+      config.sampleRate = 48000;
+      config.numberOfChannels = description[9];
+    }
+    if (description) config.description = description;
+    if (!(await AudioDecoder.isConfigSupported(config)).supported) return false;
+    let failure = null;
+    const outputs = [];
+    // Back-pressure with hysteresis: above 256 queued packets, wait until fewer than 32 are
+    // left (one wake-up per ~224 packets, not one per packet).
+    let drained = null;
+    const wake = () => {
+      if (drained && (failure || decoder.decodeQueueSize < 32)) {
+        drained();
+        drained = null;
+      }
+    };
+    decoder = new AudioDecoder({ output: (data) => outputs.push(data), error: (e) => { failure = e; wake(); } });
+    decoder.ondequeue = wake;
+    decoder.configure(config);
+
+    let clip = null;
+    let skip = 0; // frames still to drop at the start
+    let staged = null; // channels of the chunk being filled
+    let fill = 0;
+    const flushStaged = () => {
+      if (!fill) return;
+      sendPcm(clip, staged.map((c) => c.subarray(0, fill)));
+      staged = null;
+      fill = 0;
+    };
+    const take = () => {
+      for (const data of outputs.splice(0)) {
+        if (!clip) {
+          // The decoder's output rate and channels are the clip's (Opus: always 48 kHz).
+          const rate = data.sampleRate;
+          const channels = data.numberOfChannels;
+          skip = Math.round(aacDelay * rate);
+          // An Ogg or MP4 length is exact (the decoder's end padding is cut there). A WebM's
+          // is not: Chromium's recorder writes the last packet's start as the Duration, and
+          // without one only packet times tell. Room for 0.5 s more then (the page plays
+          // and exports the analysed length only).
+          const margin = reader.durationDeclared && container !== 'webm' ? 0 : 0.5;
+          const length = Math.round((duration - opusDelay + margin) * rate) - skip;
+          if (rate < 8000 || rate > 384000 || length <= 0) throw new Error(`unsupported stream: ${rate} Hz, ${length} frames`);
+          clip = new Clip(id, rate, channels, length);
+          clips.set(id, clip);
+          post({ t: 'begin', id, sampleRate: rate, channels, length, format: `${CONTAINER_NAMES[container] ?? container} ${reader.codec === 'aac' ? 'AAC' : 'Opus'}`, decoder: 'webcodecs' });
+        }
+        let from = Math.min(skip, data.numberOfFrames);
+        skip -= from;
+        while (from < data.numberOfFrames && clip.filled + fill < clip.length) {
+          if (!staged) staged = Array.from({ length: clip.channels }, () => alloc(CHUNK_FRAMES));
+          const n = Math.min(data.numberOfFrames - from, CHUNK_FRAMES - fill, clip.length - clip.filled - fill);
+          for (let c = 0; c < clip.channels; c++) {
+            data.copyTo(staged[c].subarray(fill, fill + n), { planeIndex: Math.min(c, data.numberOfChannels - 1), format: 'f32-planar', frameOffset: from, frameCount: n });
+          }
+          from += n;
+          fill += n;
+          if (fill === CHUNK_FRAMES) flushStaged();
+        }
+        data.close();
+      }
+    };
+
+    // A stream the decoder rejects before giving any audio goes to decodeAudioData instead.
+    const rejected = () => failure && !clip;
+    let sent = 0;
+    for (let packet; (packet = reader.nextPacket());) {
+      decoder.decode(new EncodedAudioChunk({
+        type: 'key', data: packet,
+        timestamp: Math.round(reader.lastStart * 1e6), duration: Math.round(reader.lastDuration * 1e6),
+      }));
+      if (decoder.decodeQueueSize > 256) await new Promise((resolve) => { drained = resolve; });
+      if (rejected()) return false;
+      if (failure) throw failure;
+      take();
+      // Let a cancel or a tile request in now and then.
+      if (++sent % 500 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+      if (clip && clip.cancelled) return true;
+    }
+    await decoder.flush().catch(() => {});
+    if (rejected()) return false;
+    if (failure) throw failure;
+    take();
+    if (!clip) throw new Error('the file contains no audio samples');
+    flushStaged();
+    complete(clip);
+    return true;
+  } finally {
+    if (decoder && decoder.state !== 'closed') decoder.close();
+    reader.free();
   }
 }
 

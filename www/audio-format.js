@@ -193,3 +193,49 @@ export function sniffAudio(b) {
   }
   return { container: 'unknown', sampleRate: null };
 }
+
+/**
+ * The encoder delay of an MP4/M4A's audio track from its edit list (`elst` media time of the
+ * first non-empty edit, ISO/IEC 14496-12 §8.6.6), in seconds; 0 when there is none. AAC
+ * encoders put 1024-2112 frames of priming in front; decoders (WebCodecs included) output
+ * them, and players drop them by this edit. null when `b` holds no readable `moov`.
+ * @param {Uint8Array} b the whole file (or at least its `moov` box)
+ * @returns {number | null}
+ */
+export function mp4AudioDelay(b) {
+  const boxes = (start, end) => {
+    const out = [];
+    for (let i = start; i + 8 <= end;) {
+      let size = be32(b, i);
+      let header = 8;
+      if (size === 1) { size = be32(b, i + 8) * 2 ** 32 + be32(b, i + 12); header = 16; } else if (size === 0) size = end - i;
+      if (size < header || i + size > end) break;
+      out.push({ type: tag(b, i + 4), start: i + header, end: i + size });
+      i += size;
+    }
+    return out;
+  };
+  const moov = boxes(0, b.length).find((x) => x.type === 'moov');
+  if (!moov) return null;
+  for (const trak of boxes(moov.start, moov.end).filter((x) => x.type === 'trak')) {
+    const parts = boxes(trak.start, trak.end);
+    const mdia = parts.find((x) => x.type === 'mdia');
+    if (!mdia) continue;
+    const inner = boxes(mdia.start, mdia.end);
+    const hdlr = inner.find((x) => x.type === 'hdlr');
+    const mdhd = inner.find((x) => x.type === 'mdhd');
+    if (!hdlr || !mdhd || tag(b, hdlr.start + 8) !== 'soun') continue;
+    const timescale = b[mdhd.start] === 1 ? be32(b, mdhd.start + 20) : be32(b, mdhd.start + 12);
+    const edts = parts.find((x) => x.type === 'edts');
+    const elst = edts && boxes(edts.start, edts.end).find((x) => x.type === 'elst');
+    if (!elst || !timescale) return 0;
+    const v1 = b[elst.start] === 1;
+    const entries = be32(b, elst.start + 4);
+    for (let k = 0, p = elst.start + 8; k < entries && p + (v1 ? 20 : 12) <= elst.end; k++, p += v1 ? 20 : 12) {
+      const mediaTime = v1 ? (be32(b, p + 8) | 0) * 2 ** 32 + be32(b, p + 12) : be32(b, p + 4) | 0;
+      if (mediaTime >= 0) return mediaTime / timescale; // -1 is an empty edit (a pause)
+    }
+    return 0;
+  }
+  return null;
+}

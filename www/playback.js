@@ -76,12 +76,17 @@ export class Player {
   }
 
   get duration() {
-    return this.buffer ? this.buffer.duration : 0;
+    return this.buffer ? this.length / this.buffer.sampleRate : 0;
   }
 
-  setBuffer(buffer) {
+  /**
+   * Plays `buffer`'s first `length` frames (default all: a buffer allocated for a length
+   * estimated before decoding can end in unused frames).
+   */
+  setBuffer(buffer, length = buffer ? buffer.length : 0) {
     this.stop();
     this.buffer = buffer;
+    this.length = Math.min(length, buffer ? buffer.length : 0);
     this.pos = 0;
   }
 

@@ -567,7 +567,7 @@ class Reviewer {
       case 'begin':
         job.buffer = new AudioBuffer({ numberOfChannels: msg.channels, length: msg.length, sampleRate: msg.sampleRate });
         job.format = msg.live ? 'recording' : msg.format;
-        job.decoder = msg.live ? null : 'bystander';
+        job.decoder = msg.live ? null : msg.decoder ?? 'bystander';
         break;
       case 'pcm':
         // Into the playback buffer in small slices (a 1 Mi-frame copy can take 30-130 ms).
@@ -681,8 +681,10 @@ class Reviewer {
     this.clip = {
       id: job.id, name: job.name, source: job.source, format: job.format, decoder: job.decoder ?? null,
       warnings: msg.warnings ?? [], file: job.file ?? null,
-      buffer, sampleRate: buffer.sampleRate, channels: buffer.numberOfChannels, length: buffer.length,
-      duration: buffer.length / buffer.sampleRate, report,
+      // The analysed length: the playback buffer can be longer (a length estimated from a
+      // container before decoding), never shorter.
+      buffer, sampleRate: buffer.sampleRate, channels: buffer.numberOfChannels, length: Math.min(msg.length ?? buffer.length, buffer.length),
+      duration: Math.min(msg.length ?? buffer.length, buffer.length) / buffer.sampleRate, report,
       segments: report.segments.map((s) => ({ ...s })),
       peaks: msg.peaks, bucket: msg.bucket,
       hop: Math.round(buffer.sampleRate / 100), nFft: 2 * Math.round(buffer.sampleRate * 0.016),
@@ -693,7 +695,7 @@ class Reviewer {
     this.selected = null;
     this.revealed.clear();
     this.clearTiles();
-    this.player.setBuffer(buffer);
+    this.player.setBuffer(buffer, this.clip.length);
     this.player.setLoop(false);
     this.view = { start: 0, span: this.clip.duration };
     this.el.loop.checked = false;
@@ -1778,7 +1780,7 @@ class Reviewer {
       download: (format) => this.download(format),
       importReport: (json) => this.importReport(typeof json === 'string' ? json : JSON.stringify(json)),
       /** What playback outputs for [from, to) with the current privacy settings (rate 1). */
-      renderOutput: (o = {}) => renderOffline(this.clip.buffer, { mute: this.privacy.mute, skip: this.privacy.skip, intervals: this.intervals(), ...o }),
+      renderOutput: (o = {}) => renderOffline(this.clip.buffer, { to: this.clip.duration, mute: this.privacy.mute, skip: this.privacy.skip, intervals: this.intervals(), ...o }),
       on: (type, fn) => { (this.listeners[type] ??= []).push(fn); return () => { this.listeners[type] = this.listeners[type].filter((f) => f !== fn); }; },
       onChange: (fn) => this.listeners.change.push(fn),
       destroy: () => this.destroy(),

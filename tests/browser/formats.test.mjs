@@ -1,14 +1,15 @@
 // Compressed files in the review page. FLAC, MP3 and Ogg Vorbis are decoded in the analysis
 // worker by the package's AudioFileDecoder (symphonia, the CLI's decoder): the page's
 // segments must equal the CLI's for the same file. M4A/AAC and Ogg Opus, which that decoder
-// does not read, go to the browser's decodeAudioData. The files are the bundled sample in
+// does not decode, are demuxed there by AudioPacketReader and decoded there by WebCodecs:
+// their segments must equal those of the browser's decodeAudioData. The files are the bundled sample in
 // other containers, rates and channel counts (tests/fixtures/audio/make.sh).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodeWav } from '../../www/exports.js';
-import { ROOT, SHOTS, setup, openPage, waitClip, laneSegments, compareWithCli, wavBytes } from './helpers.mjs';
+import { ROOT, SHOTS, setup, openPage, waitClip, laneSegments, compareWithCli, decodeAudioDataSegments, wavBytes } from './helpers.mjs';
 
 const FIXTURES = path.join(ROOT, 'tests/fixtures/audio');
 const SAMPLE_SECONDS = 248000 / 16000; // www/samples/sample.wav: 15.5 s
@@ -73,17 +74,27 @@ for (const [name, format, rate, channels] of [
   });
 }
 
-for (const [name, format] of [['sample-16k-mono.m4a', 'mp4'], ['sample-48k-mono.opus', 'opus']]) {
-  test(`${format} goes to the browser's decoder`, async () => {
+for (const [name, format] of [['sample-16k-mono.m4a', 'M4A AAC'], ['sample-48k-mono.opus', 'Ogg Opus']]) {
+  test(`${format} is decoded in the worker by WebCodecs, as decodeAudioData decodes it`, async () => {
+    const before = log.requests.length;
     const { clip, segments, ms } = await open(name);
-    assert.equal(clip.decoder, 'browser');
+    assert.equal(clip.decoder, 'webcodecs');
     assert.equal(clip.format, format);
-    // Encoder delay trimmed or not, the clip's length within 50 ms.
-    assert.ok(Math.abs(clip.duration - SAMPLE_SECONDS) < 0.05, `duration ${clip.duration} s`);
-    assert.ok(segments.some((s) => s.label === 'foreground') && segments.some((s) => s.label === 'background'));
+    assert.ok(Math.abs(clip.duration - SAMPLE_SECONDS) < 0.001, `duration ${clip.duration} s (encoder delay dropped)`);
+    assert.deepEqual(log.requests.slice(before), [], 'no request');
+    // The same segments as the browser's decodeAudioData of the same file.
+    const ref = await decodeAudioDataSegments(page, fs.readFileSync(path.join(FIXTURES, name)), clip.sampleRate);
+    assert.equal(clip.length, ref.length, 'as many frames as decodeAudioData gives');
+    assert.equal(segments.length, ref.segments.length, 'same number of segments as with decodeAudioData');
+    let worst = 0;
+    for (let i = 0; i < segments.length; i++) {
+      assert.equal(segments[i].label, ref.segments[i].label, `segment ${i} label`);
+      worst = Math.max(worst, Math.abs(segments[i].start - ref.segments[i].start), Math.abs(segments[i].end - ref.segments[i].end));
+    }
+    assert.ok(worst <= 0.02, `largest boundary difference ${worst * 1000} ms`);
     const same = agreement(segments, wavSegments, SAMPLE_SECONDS);
-    console.log(`# ${name}: decoded by the browser at ${clip.sampleRate} Hz, ${segments.length} segments; `
-      + `labels equal to the WAV's for ${(100 * same).toFixed(1)} % of the clip; file input to ready ${ms} ms (from the test process, Playwright round trips included)`);
+    console.log(`# ${name}: decoded in the worker (WebCodecs) at ${clip.sampleRate} Hz, ${segments.length} segments, vs decodeAudioData largest boundary difference ${(worst * 1000).toFixed(1)} ms; `
+      + `labels equal to the WAV's for ${(100 * same).toFixed(1)} % of the clip (low-bitrate coding); file input to ready ${ms} ms (from the test process, Playwright round trips included)`);
     assert.ok(same >= 0.9, `labels agree with the WAV's for ${same}`);
   });
 }

@@ -136,3 +136,27 @@ export async function compareWithCli(segments, file) {
   }
   return worst;
 }
+
+/**
+ * The segments of a file's `bytes` decoded by the page's own decodeAudioData (at `rate`), averaged to
+ * mono and analysed by the package in the page: what the page showed before decoding moved
+ * into the worker. Loading the package fetches its .wasm again: `analyse: false` (the frame
+ * count only) makes no request.
+ */
+export async function decodeAudioDataSegments(page, bytes, rate, { analyse = true } = {}) {
+  return page.evaluate(async ({ b64, rate, analyse }) => {
+    const bin = atob(b64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    const buffer = await new OfflineAudioContext(1, 1, rate).decodeAudioData(bytes.buffer);
+    if (!analyse) return { length: buffer.length, segments: null };
+    const mono = new Float32Array(buffer.length);
+    for (let c = 0; c < buffer.numberOfChannels; c++) {
+      const x = buffer.getChannelData(c);
+      for (let i = 0; i < mono.length; i++) mono[i] += x[i] / buffer.numberOfChannels;
+    }
+    const { loadBystander } = await import('/bystander-loader.js');
+    const b = await loadBystander();
+    return { length: buffer.length, segments: b.analyze(mono, rate, {}).segments };
+  }, { b64: Buffer.from(bytes).toString('base64'), rate, analyse });
+}

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodeWav } from '../../www/exports.js';
 import { ROOT, SHOTS, setup, openPage, waitClip, waitTiles, wavBytes } from './helpers.mjs';
+import { repeatOggOpus } from './ogg.mjs';
 
 const MINUTES = 60;
 let env;
@@ -16,6 +17,7 @@ let page;
 let log;
 let longWav;
 let longMp3;
+let longOpus;
 
 before(async () => {
   env = await setup();
@@ -31,6 +33,11 @@ before(async () => {
   const mp3 = fs.readFileSync(path.join(ROOT, 'tests/fixtures/audio/sample-16k-mono-noxing.mp3'));
   longMp3 = path.join(env.tmp, 'hour.mp3');
   fs.writeFileSync(longMp3, Buffer.concat(Array(Math.ceil((MINUTES * 60) / 15.5)).fill(mp3)));
+  // An Ogg Opus of 60 min (48 kHz mono, 10.7 MB): the packets of the 15.5 s fixture repeated
+  // into one stream. It is demuxed in the worker and decoded there by WebCodecs.
+  const opus = fs.readFileSync(path.join(ROOT, 'tests/fixtures/audio/sample-48k-mono.opus'));
+  longOpus = path.join(env.tmp, 'hour.opus');
+  fs.writeFileSync(longOpus, repeatOggOpus(opus, Math.ceil((MINUTES * 60) / 15.5)));
   ({ page, log } = await openPage(env));
   await waitClip(page, 'sample.wav');
   // The page's first drawing of the sample is done before the measurement starts.
@@ -104,7 +111,7 @@ async function analyseHour(file = longWav) {
   const clip = await page.evaluate(() => window.bystanderDemo.reviewer.clip);
   const segs = await page.evaluate(() => window.bystanderDemo.reviewer.segments);
   const max = m.longtasks.reduce((a, e) => Math.max(a, e.duration), 0);
-  console.log(`# max main-thread long task during ${MINUTES}-min ${clip.format} analysis (${clip.decoder === 'bystander' ? 'decoded in the worker' : 'decoded by the browser'}): ${max.toFixed(0)} ms `
+  console.log(`# max main-thread long task during ${MINUTES}-min ${clip.format} analysis (${{ bystander: 'decoded in the worker', webcodecs: 'decoded in the worker by WebCodecs' }[clip.decoder] ?? 'decoded by the page'}): ${max.toFixed(0)} ms `
     + `(${m.longtasks.length} tasks > 50 ms; PerformanceObserver 'longtask' reports only tasks >= 50 ms); `
     + `longest gap of a 10 ms heartbeat: ${m.maxGap.toFixed(0)} ms; `
     + `file input to data-state=ready: ${seconds.toFixed(1)} s (analysis in the worker ${(clip.analysisMs / 1000).toFixed(1)} s); `
@@ -177,6 +184,21 @@ test(`a ${MINUTES}-minute MP3 is decoded and analysed in the worker: no long tas
   assert.ok(clip.duration >= MINUTES * 60 && clip.duration < MINUTES * 60 + 60, `duration ${clip.duration} s`);
   assert.ok(segs.some((s) => s.label === 'foreground') && segs.some((s) => s.label === 'background'));
   assert.ok(m.progressTexts.some((t) => /about \d+ s left|less than a second left/.test(t)), 'time remaining shown');
+  assert.deepEqual(log.requests.slice(before), [], 'no request while the file was decoded and analysed');
+});
+
+test(`a ${MINUTES}-minute Ogg Opus is demuxed and decoded in the worker (WebCodecs): no long task`, async () => {
+  await page.evaluate(() => window.bystanderDemo.showSample());
+  await waitClip(page, 'sample.wav');
+  await waitTiles(page);
+  await page.waitForTimeout(500);
+  const before = log.requests.length;
+  const { clip, segs } = await measureHour(longOpus);
+  assert.equal(clip.decoder, 'webcodecs');
+  assert.equal(clip.format, 'Ogg Opus');
+  assert.equal(clip.sampleRate, 48000);
+  assert.ok(clip.duration >= MINUTES * 60 && clip.duration < MINUTES * 60 + 60, `duration ${clip.duration} s`);
+  assert.ok(segs.some((s) => s.label === 'foreground') && segs.some((s) => s.label === 'background'));
   assert.deepEqual(log.requests.slice(before), [], 'no request while the file was decoded and analysed');
 });
 

@@ -414,7 +414,7 @@ test('a 16 kHz WAV through the file input matches the CLI (boundaries within 20 
   }
 });
 
-test('undecodable files show a clear message; compressed audio is decoded by the browser', async () => {
+test('undecodable files show a clear message; a recorder\'s WebM/Opus is decoded by the browser', async () => {
   const txt = path.join(env.tmp, 'notes.txt');
   fs.writeFileSync(txt, 'this is not audio\n'.repeat(20));
   await page.setInputFiles('#file', txt);
@@ -450,8 +450,10 @@ test('undecodable files show a clear message; compressed audio is decoded by the
   await waitClip(page, 'tone.webm');
   const clip = await reviewer(() => window.bystanderDemo.reviewer.clip);
   assert.equal(clip.format, 'webm');
+  assert.equal(clip.decoder, 'browser', 'decoded by the page (no WebM demuxer in the worker)');
   assert.equal(clip.sampleRate, 48000, 'decoded at the file\'s own rate');
   assert.ok(clip.duration > 1.5 && clip.duration < 2.6, `duration ${clip.duration}`);
+
   assert.equal(await page.isVisible('#alert'), false);
 
   // A 2 s, 1 kHz sine as a 44.1 kHz stereo WAV: read in the worker at its own rate and
