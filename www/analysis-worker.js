@@ -7,8 +7,9 @@
 //  - FLAC, MP3 and Ogg Vorbis (and WAV encodings such as ADPCM) are decoded here with the
 //    package's AudioFileDecoder (symphonia, the CLI's decoder), chunk by chunk, and go the
 //    same way. The page's main thread decodes nothing of these.
-//  - Opus (Ogg, WebM) and AAC (M4A) are demuxed here by the package's AudioPacketReader and
-//    decoded here by the browser's WebCodecs AudioDecoder, chunk by chunk, the same way.
+//  - Opus (Ogg, WebM) and AAC (M4A) are demuxed here (the package's AudioPacketReader; for
+//    WebM, webm.js) and decoded here by the browser's WebCodecs AudioDecoder, chunk by
+//    chunk, the same way.
 //  - Only what neither path takes is decoded by the page with decodeAudioData ('not-wav');
 //    the page sends the channels in chunks ('begin', 'chunk'..., 'end') and this worker
 //    does the rest.
@@ -23,6 +24,7 @@
 // Messages out: ready, begin, pcm, progress, segments, report, not-wav, live, tile, error, freed.
 import { loadBystander } from './bystander-loader.js';
 import { mp4AudioDelay, parseWavHeader, sniffAudio, wavToFloat } from './audio-format.js';
+import { readWebm } from './webm.js';
 import { tileImage } from './tiles.js';
 
 const CHUNK_FRAMES = 1 << 20;
@@ -301,6 +303,26 @@ async function decodeFile(id, file) {
   }
 }
 
+/**
+ * A WebM's audio packets (www/webm.js) behind the same interface as the package's
+ * AudioPacketReader. The duration is the end of the last packet (a recorder's Duration
+ * element is the last packet's start).
+ */
+function webmPackets(bytes) {
+  const w = readWebm(bytes);
+  const p = w.packets;
+  const step = (k) => (k + 1 < p.length ? p[k + 1].start - p[k].start : k > 0 ? p[k].start - p[k - 1].start : 0.02);
+  let k = -1;
+  return {
+    codec: w.codec, sampleRate: w.sampleRate, channels: w.channels, description: w.description,
+    delay: undefined, duration: p[p.length - 1].start + step(p.length - 1), durationDeclared: false,
+    nextPacket: () => (++k < p.length ? p[k].data : undefined),
+    get lastStart() { return p[k].start; },
+    get lastDuration() { return step(k); },
+    free() {},
+  };
+}
+
 /** The WebCodecs codec string for a track, or null. */
 function webCodec(codec, description) {
   if (codec === 'opus') return 'opus';
@@ -326,7 +348,7 @@ async function decodePackets(id, file, container) {
   if (cancelled.delete(id)) return true;
   let reader;
   try {
-    reader = new b.AudioPacketReader(bytes);
+    reader = container === 'webm' ? webmPackets(bytes) : new b.AudioPacketReader(bytes);
   } catch {
     return false;
   }

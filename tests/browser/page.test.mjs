@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { CSP } from '../../scripts/serve.mjs';
 import { decodeWav } from '../../www/exports.js';
 import { ROOT, SHOTS, setup, openPage, waitState, waitClip, laneSegments, waitTiles,
-  downloadBuffer, wavBytes, cliBinary, compareWithCli } from './helpers.mjs';
+  downloadBuffer, wavBytes, cliBinary, compareWithCli, decodeAudioDataSegments } from './helpers.mjs';
 
 const SAMPLE_SECONDS = 15.5;
 let env;
@@ -414,7 +414,7 @@ test('a 16 kHz WAV through the file input matches the CLI (boundaries within 20 
   }
 });
 
-test('undecodable files show a clear message; a recorder\'s WebM/Opus is decoded by the browser', async () => {
+test('undecodable files show a clear message; a recorder\'s WebM/Opus is decoded in the worker', async () => {
   const txt = path.join(env.tmp, 'notes.txt');
   fs.writeFileSync(txt, 'this is not audio\n'.repeat(20));
   await page.setInputFiles('#file', txt);
@@ -449,10 +449,14 @@ test('undecodable files show a clear message; a recorder\'s WebM/Opus is decoded
   await page.setInputFiles('#file', webmPath);
   await waitClip(page, 'tone.webm');
   const clip = await reviewer(() => window.bystanderDemo.reviewer.clip);
-  assert.equal(clip.format, 'webm');
-  assert.equal(clip.decoder, 'browser', 'decoded by the page (no WebM demuxer in the worker)');
+  assert.equal(clip.format, 'WebM Opus');
+  assert.equal(clip.decoder, 'webcodecs', 'demuxed (www/webm.js) and decoded in the worker');
   assert.equal(clip.sampleRate, 48000, 'decoded at the file\'s own rate');
   assert.ok(clip.duration > 1.5 && clip.duration < 2.6, `duration ${clip.duration}`);
+  // A recorder's WebM gives no exact length up front: the worker's is what decoding gave,
+  // the same frame count as the page's decodeAudioData.
+  const ref = await decodeAudioDataSegments(page, Buffer.from(webm), 48000, { analyse: false });
+  assert.equal(clip.length, ref.length, `${clip.length} frames vs decodeAudioData's ${ref.length}`);
 
   assert.equal(await page.isVisible('#alert'), false);
 
