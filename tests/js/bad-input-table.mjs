@@ -205,7 +205,7 @@ export function runTable(b, speech) {
     out.push(expectError('freed spectrogram', () => sp.push(clip), /null pointer|freed|moved/i));
     return out.join('; ');
   });
-  row('audio files that are not audio, cut or corrupt (AudioFileDecoder)', () => {
+  row('audio files that are not audio, cut or corrupt (AudioFileDecoder, AudioPacketReader)', () => {
     const bytes = (...parts) => new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
     const out = [];
     for (const [name, file, pattern] of [
@@ -245,6 +245,29 @@ export function runTable(b, speech) {
       }
     }
     out.push(`120 random files behind FLAC/Ogg/MP3/ID3/WAV signatures: ${refused} refused with an Error, ${opened} opened and read to the end`);
+    // The packet reader (Ogg, MP4 for WebCodecs) on the same kinds of input.
+    out.push(expectError('packets of an empty file', () => new b.AudioPacketReader(new Uint8Array(0)), /empty file/));
+    out.push(expectError('packets of text', () => new b.AudioPacketReader(bytes('not audio at all, just text\n')), /not an audio file/));
+    let packetFiles = 0;
+    for (let k = 0; k < 60; k++) {
+      const head = [bytes('OggS', [0, 2]), bytes([0, 0, 0, 24], 'ftypM4A ', [0, 0, 0, 0], 'M4A isom')][k % 2];
+      const file = new Uint8Array(head.length + 100 + 50 * k);
+      file.set(head);
+      for (let i = head.length; i < file.length; i++) file[i] = rand();
+      try {
+        const r = new b.AudioPacketReader(file);
+        try {
+          while (r.nextPacket()) { /* read to the end */ }
+        } catch (e) {
+          if (!(e instanceof Error) || e instanceof WebAssembly.RuntimeError) throw e;
+        }
+        r.free();
+      } catch (e) {
+        if (!(e instanceof Error) || e instanceof WebAssembly.RuntimeError) fail('random packets', `${e?.constructor?.name}: ${e?.message}`);
+      }
+      packetFiles++;
+    }
+    out.push(`${packetFiles} random files behind Ogg/MP4 signatures through AudioPacketReader: no trap`);
     return out.join('; ');
   });
   row('samples not a Float32Array', () => {
