@@ -157,18 +157,36 @@ fn mp4_opus_and_webm_are_refused_with_a_reason() {
     }
 }
 
-#[test]
-fn corrupt_and_cut_files_give_errors_or_audio_never_a_panic() {
-    // Every fixture cut at 12 places and with bytes overwritten at 12 seeds: the reader
-    // returns an error or decodes what it can (skipping corrupt packets); it never panics
-    // (in wasm a panic is a trap that would take the page's analyser down).
-    let mut seed = 7u64;
+/// `count` damaged copies of `bytes`: the first half cut at random lengths, the rest with 1
+/// to 64 random bytes overwritten (a deterministic 64-bit LCG from `seed`).
+fn damaged_copies(bytes: &[u8], count: usize, mut seed: u64) -> Vec<Vec<u8>> {
     let mut next = move || {
         seed = seed
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         (seed >> 33) as usize
     };
+    (0..count)
+        .map(|k| {
+            let mut copy = bytes.to_vec();
+            if k < count / 2 {
+                copy.truncate(next() % bytes.len());
+            } else {
+                for _ in 0..1 + next() % 64 {
+                    let at = next() % copy.len();
+                    copy[at] = next() as u8;
+                }
+            }
+            copy
+        })
+        .collect()
+}
+
+#[test]
+fn corrupt_and_cut_files_give_errors_or_audio_never_a_panic() {
+    // Every fixture cut at 12 places and with bytes overwritten at 12 seeds: the reader
+    // returns an error or decodes what it can (skipping corrupt packets); it never panics
+    // (in wasm a panic is a trap that would take the page's analyser down).
     let (mut refused, mut decoded) = (0, 0);
     for name in [
         "sample-16k-mono.flac",
@@ -176,16 +194,7 @@ fn corrupt_and_cut_files_give_errors_or_audio_never_a_panic() {
         "sample-48k-mono.ogg",
     ] {
         let original = std::fs::read(fixture(&format!("tests/fixtures/audio/{name}"))).unwrap();
-        for k in 0..24 {
-            let mut bytes = original.clone();
-            if k < 12 {
-                bytes.truncate(next() % original.len());
-            } else {
-                for _ in 0..1 + next() % 64 {
-                    let at = next() % bytes.len();
-                    bytes[at] = next() as u8;
-                }
-            }
+        for bytes in damaged_copies(&original, 24, 7) {
             let Ok(mut reader) = AudioReader::from_bytes(bytes) else {
                 refused += 1;
                 continue;
@@ -221,23 +230,7 @@ fn packet_reader_reads_opus_and_aac_and_survives_corrupt_files() {
         }
         assert!(n >= packets_at_least, "{name}: {n} packets");
 
-        let mut seed = 11u64;
-        let mut next = move || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
-        for k in 0..60 {
-            let mut cut = bytes.clone();
-            if k < 30 {
-                cut.truncate(next() % bytes.len());
-            } else {
-                for _ in 0..1 + next() % 64 {
-                    let at = next() % cut.len();
-                    cut[at] = next() as u8;
-                }
-            }
+        for cut in damaged_copies(&bytes, 60, 11) {
             if let Ok(mut reader) = PacketReader::from_bytes(cut) {
                 while let Ok(Some(_)) = reader.next_packet() {}
             }
