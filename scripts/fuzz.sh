@@ -21,7 +21,7 @@ if ! [[ $seconds =~ ^[1-9][0-9]*$ ]]; then
     exit 2
 fi
 shift $(($# > 0 ? 1 : 0))
-all=(decode analyzer spectrogram_stream)
+all=(decode packets analyzer spectrogram_stream)
 targets=("${@:-${all[@]}}")
 for t in "${targets[@]}"; do
     if [[ " ${all[*]} " != *" $t "* ]]; then
@@ -52,6 +52,7 @@ build=(--no-trace-compares)
 #   rss limit) reports as an OOM. -rss_limit_mb=2048 still catches memory actually used.
 declare -A extra=(
     [decode]="-max_len=16384 -malloc_limit_mb=4096 -dict=dicts/decode.dict"
+    [packets]="-max_len=32768 -malloc_limit_mb=4096 -dict=dicts/decode.dict"
     [analyzer]="-max_len=32768"
     [spectrogram_stream]="-max_len=16384"
 )

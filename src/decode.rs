@@ -302,9 +302,9 @@ impl AudioReader {
     }
 }
 
-/// A container read packet by packet without decoding: for codecs this crate does not
-/// decode (Opus in Ogg or WebM, AAC in MP4), whose packets the page's worker gives to the
-/// browser's decoder (WebCodecs `AudioDecoder`) instead, off the main thread.
+/// A container read packet by packet without decoding: for a codec this crate does not
+/// decode (Opus in Ogg), whose packets the page's worker gives to the browser's decoder
+/// (WebCodecs `AudioDecoder`) instead, off the main thread.
 pub struct PacketReader {
     format: Box<dyn FormatReader>,
     track_id: u32,

@@ -763,9 +763,9 @@ impl JsAudioFileDecoder {
     }
 }
 
-/// A container (Ogg, WebM/Matroska, MP4/M4A) read packet by packet without decoding, so
-/// that a worker can give the packets of a codec this package does not decode (Opus, AAC)
-/// to the browser's WebCodecs `AudioDecoder`: `nextPacket()` until it returns `undefined`.
+/// An Ogg container read packet by packet without decoding, so that a worker can give the
+/// packets of a codec this package does not decode (Opus) to the browser's WebCodecs
+/// `AudioDecoder`: `nextPacket()` until it returns `undefined`.
 #[wasm_bindgen(js_name = AudioPacketReader)]
 pub struct JsAudioPacketReader {
     reader: crate::decode::PacketReader,
@@ -820,7 +820,7 @@ impl JsAudioPacketReader {
         self.reader.channels().map(|c| c as u32)
     }
 
-    /// The codec's setup bytes (AAC AudioSpecificConfig, OpusHead): WebCodecs'
+    /// The codec's setup bytes (OpusHead): WebCodecs'
     /// `description`.
     #[wasm_bindgen(getter)]
     pub fn description(&self) -> Option<Vec<u8>> {

@@ -209,13 +209,11 @@ fn corrupt_and_cut_files_give_errors_or_audio_never_a_panic() {
 }
 
 #[test]
-fn packet_reader_reads_opus_and_aac_and_survives_corrupt_files() {
-    // Ogg Opus and M4A made by make.sh. (Not WebM: symphonia 0.5.5's Matroska reader
-    // panics on cut files, so it is not built in; a WebM is refused with a reason.)
-    for (name, codec, packets_at_least) in [
-        ("sample-48k-mono.opus", "opus", 700),
-        ("sample-16k-mono.m4a", "aac", 200),
-    ] {
+fn packet_reader_reads_ogg_opus_and_survives_corrupt_files() {
+    // The Ogg Opus made by make.sh. (Not WebM nor MP4: symphonia 0.5.5's Matroska reader
+    // panics on cut files and its MP4 reader allocates a table's claimed size up front, so
+    // neither is built in; such files are refused with a reason.)
+    for (name, codec, packets_at_least) in [("sample-48k-mono.opus", "opus", 700)] {
         let bytes = std::fs::read(fixture(&format!("tests/fixtures/audio/{name}"))).unwrap();
         let mut reader = PacketReader::from_bytes(bytes.clone()).unwrap();
         assert_eq!(reader.codec(), codec, "{name}");

@@ -7,9 +7,8 @@
 //  - FLAC, MP3 and Ogg Vorbis (and WAV encodings such as ADPCM) are decoded here with the
 //    package's AudioFileDecoder (symphonia, the CLI's decoder), chunk by chunk, and go the
 //    same way. The page's main thread decodes nothing of these.
-//  - Opus (Ogg, WebM) and AAC (M4A) are demuxed here (the package's AudioPacketReader; for
-//    WebM, webm.js) and decoded here by the browser's WebCodecs AudioDecoder, chunk by
-//    chunk, the same way.
+//  - Opus (Ogg, WebM) is demuxed here (the package's AudioPacketReader; for WebM, webm.js)
+//    and decoded here by the browser's WebCodecs AudioDecoder, chunk by chunk, the same way.
 //  - Only what neither path takes is decoded by the page with decodeAudioData ('not-wav');
 //    the page sends the channels in chunks ('begin', 'chunk'..., 'end') and this worker
 //    does the rest.
@@ -23,7 +22,7 @@
 // live-start {id, sampleRate, port}, live-stop {id}, drop {id}, free.
 // Messages out: ready, begin, pcm, progress, segments, report, not-wav, live, tile, error, freed.
 import { loadBystander } from './bystander-loader.js';
-import { mp4AudioDelay, parseWavHeader, sniffAudio, wavToFloat } from './audio-format.js';
+import { parseWavHeader, sniffAudio, wavToFloat } from './audio-format.js';
 import { readWebm } from './webm.js';
 import { tileImage } from './tiles.js';
 
@@ -209,9 +208,11 @@ function dropOthers(keep) {
   }
 }
 
-/** Formats the wasm decoder (symphonia) does not decode: their packets go to WebCodecs. */
+/** Formats the wasm decoder (symphonia) does not decode. */
 const BROWSER_ONLY = new Set(['mp4', 'aac', 'webm', 'opus']);
-const CONTAINER_NAMES = { mp4: 'M4A', webm: 'WebM', opus: 'Ogg' };
+/** Of those, the ones demuxed here for WebCodecs (the rest go to the page's decodeAudioData). */
+const DEMUXED = new Set(['webm', 'opus']);
+const CONTAINER_NAMES = { webm: 'WebM', opus: 'Ogg' };
 const CODEC_NAMES = { mp3: 'MP3', flac: 'FLAC', vorbis: 'Ogg Vorbis' };
 
 async function openFile({ id, file }) {
@@ -231,7 +232,7 @@ async function openFile({ id, file }) {
     // Compressed (or a WAV encoding the reader above does not take, such as ADPCM): decode
     // here with the same decoder as the CLI; what it cannot read goes to the page's.
     const container = sniffAudio(head).container;
-    if (BROWSER_ONLY.has(container) ? await decodePackets(id, file, container) : await decodeFile(id, file)) return;
+    if (!BROWSER_ONLY.has(container) ? await decodeFile(id, file) : DEMUXED.has(container) && await decodePackets(id, file, container)) return;
     post({ t: 'not-wav', id, reason });
     return;
   }
@@ -324,19 +325,12 @@ function webmPackets(bytes) {
 }
 
 /** The WebCodecs codec string for a track, or null. */
-function webCodec(codec, description) {
-  if (codec === 'opus') return 'opus';
-  if (codec === 'aac') {
-    // The MPEG-4 audio object type: the first 5 bits of the AudioSpecificConfig (2 = AAC-LC,
-    // 5 = HE-AAC, 29 = HE-AAC v2).
-    const type = description && description.length ? description[0] >> 3 : 2;
-    return `mp4a.40.${type || 2}`;
-  }
-  return null;
+function webCodec(codec) {
+  return codec === 'opus' ? 'opus' : null;
 }
 
 /**
- * Decodes Opus (Ogg, WebM) or AAC (M4A) here with the browser's WebCodecs AudioDecoder, the
+ * Decodes Opus (Ogg, WebM) here with the browser's WebCodecs AudioDecoder, the
  * packets read by the package's AudioPacketReader, so that not even a long file's decoding
  * touches the page's main thread. Resolves false (nothing posted) when this path cannot take
  * the file (no WebCodecs, a container or codec it does not read): the page's decodeAudioData
@@ -352,18 +346,15 @@ async function decodePackets(id, file, container) {
   } catch {
     return false;
   }
-  // The encoder delay at the start. AAC: the priming in the MP4 edit list, which neither the
-  // packet reader nor the decoder applies: dropped here. Opus: the pre-skip in its OpusHead
-  // (WebCodecs' description), which Chromium's decoder drops itself: only the length, which
-  // counts it, is shortened.
+  // The Opus pre-skip in its OpusHead (WebCodecs' description), which Chromium's decoder
+  // drops itself: only the length, which counts it, is shortened.
   const description = reader.description;
-  const aacDelay = container === 'mp4' ? mp4AudioDelay(bytes) ?? 0 : 0;
   const opusDelay = reader.codec === 'opus' && description && description.length >= 12
     ? (description[10] | (description[11] << 8)) / 48000 : 0;
   bytes = null; // the reader holds its own copy
   let decoder;
   try {
-    const codec = webCodec(reader.codec, description);
+    const codec = webCodec(reader.codec);
     const duration = reader.duration;
     if (!codec || !duration) return false;
     const config = { codec, sampleRate: reader.sampleRate ?? 48000, numberOfChannels: reader.channels ?? 1 };
@@ -390,7 +381,6 @@ async function decodePackets(id, file, container) {
     decoder.configure(config);
 
     let clip = null;
-    let skip = 0; // frames still to drop at the start
     let staged = null; // channels of the chunk being filled
     let fill = 0;
     const flushStaged = () => {
@@ -405,20 +395,18 @@ async function decodePackets(id, file, container) {
           // The decoder's output rate and channels are the clip's (Opus: always 48 kHz).
           const rate = data.sampleRate;
           const channels = data.numberOfChannels;
-          skip = Math.round(aacDelay * rate);
-          // An Ogg or MP4 length is exact (the decoder's end padding is cut there). A WebM's
+          // An Ogg length is exact (the decoder's end padding is cut there). A WebM's
           // is not: Chromium's recorder writes the last packet's start as the Duration, and
           // without one only packet times tell. Room for 0.5 s more then (the page plays
           // and exports the analysed length only).
           const margin = reader.durationDeclared && container !== 'webm' ? 0 : 0.5;
-          const length = Math.round((duration - opusDelay + margin) * rate) - skip;
+          const length = Math.round((duration - opusDelay + margin) * rate);
           if (rate < 8000 || rate > 384000 || length <= 0) throw new Error(`unsupported stream: ${rate} Hz, ${length} frames`);
           clip = new Clip(id, rate, channels, length);
           clips.set(id, clip);
-          post({ t: 'begin', id, sampleRate: rate, channels, length, format: `${CONTAINER_NAMES[container] ?? container} ${reader.codec === 'aac' ? 'AAC' : 'Opus'}`, decoder: 'webcodecs' });
+          post({ t: 'begin', id, sampleRate: rate, channels, length, format: `${CONTAINER_NAMES[container]} Opus`, decoder: 'webcodecs' });
         }
-        let from = Math.min(skip, data.numberOfFrames);
-        skip -= from;
+        let from = 0;
         while (from < data.numberOfFrames && clip.filled + fill < clip.length) {
           if (!staged) staged = Array.from({ length: clip.channels }, () => alloc(CHUNK_FRAMES));
           const n = Math.min(data.numberOfFrames - from, CHUNK_FRAMES - fill, clip.length - clip.filled - fill);
