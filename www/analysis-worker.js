@@ -232,7 +232,9 @@ async function openFile({ id, file }) {
     // Compressed (or a WAV encoding the reader above does not take, such as ADPCM): decode
     // here with the same decoder as the CLI; what it cannot read goes to the page's.
     const container = sniffAudio(head).container;
-    if (!BROWSER_ONLY.has(container) ? await decodeFile(id, file) : DEMUXED.has(container) && await decodePackets(id, file, container)) return;
+    const decoded = DEMUXED.has(container) ? await decodePackets(id, file, container)
+      : !BROWSER_ONLY.has(container) && await decodeFile(id, file);
+    if (decoded) return;
     post({ t: 'not-wav', id, reason });
     return;
   }
@@ -315,18 +317,12 @@ function webmPackets(bytes) {
   const step = (k) => (k + 1 < p.length ? p[k + 1].start - p[k].start : k > 0 ? p[k].start - p[k - 1].start : 0.02);
   let k = -1;
   return {
-    codec: w.codec, sampleRate: w.sampleRate, channels: w.channels, description: w.description,
-    delay: undefined, duration: p[p.length - 1].start + step(p.length - 1), durationDeclared: false,
+    codec: w.codec, channels: w.channels, description: w.description, duration: p[p.length - 1].start + step(p.length - 1), durationDeclared: false,
     nextPacket: () => (++k < p.length ? p[k].data : undefined),
     get lastStart() { return p[k].start; },
     get lastDuration() { return step(k); },
     free() {},
   };
-}
-
-/** The WebCodecs codec string for a track, or null. */
-function webCodec(codec) {
-  return codec === 'opus' ? 'opus' : null;
 }
 
 /**
@@ -354,15 +350,11 @@ async function decodePackets(id, file, container) {
   bytes = null; // the reader holds its own copy
   let decoder;
   try {
-    const codec = webCodec(reader.codec);
     const duration = reader.duration;
-    if (!codec || !duration) return false;
-    const config = { codec, sampleRate: reader.sampleRate ?? 48000, numberOfChannels: reader.channels ?? 1 };
-    if (codec === 'opus' && description && description.length >= 19) {
-      // Opus decodes at 48 kHz; its channel count is the OpusHead's (a container may not say).
-      config.sampleRate = 48000;
-      config.numberOfChannels = description[9];
-    }
+    if (reader.codec !== 'opus' || !duration) return false;
+    // Opus decodes at 48 kHz; its channel count is the OpusHead's (a container may not say).
+    const channels = description && description.length >= 19 ? description[9] : reader.channels ?? 1;
+    const config = { codec: 'opus', sampleRate: 48000, numberOfChannels: channels };
     if (description) config.description = description;
     if (!(await AudioDecoder.isConfigSupported(config)).supported) return false;
     let failure = null;

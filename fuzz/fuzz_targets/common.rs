@@ -6,6 +6,16 @@ use arbitrary::Arbitrary;
 use bystander::options::{OptionMap, OptionValue};
 use std::sync::OnceLock;
 
+/// An error from the decoder or the packet reader: a message, and only the kinds a bad file
+/// can cause.
+pub fn check_decode_error(e: &bystander::Error) {
+    assert!(!e.to_string().is_empty());
+    assert!(
+        matches!(e, bystander::Error::Decode(_) | bystander::Error::Io(_)),
+        "unexpected error kind from the decoder: {e:?}"
+    );
+}
+
 /// `BYSTANDER_FUZZ_DEBUG=1` prints each parsed input (to check seeds and reproduce crashes).
 pub fn debug() -> bool {
     static DEBUG: OnceLock<bool> = OnceLock::new();

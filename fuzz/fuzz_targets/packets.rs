@@ -1,28 +1,21 @@
-//! The packet reader the page's worker uses for Opus (Ogg) and AAC (MP4/M4A), whose packets
-//! go to WebCodecs: arbitrary bytes through `PacketReader::from_bytes`, its track facts and
+//! The packet reader the page's worker uses for Opus in Ogg, whose packets go to WebCodecs: arbitrary bytes through `PacketReader::from_bytes`, its track facts and
 //! every `next_packet`. Every outcome must be an `Ok` or an `Err` carrying a message; nothing
 //! may panic (a trap in wasm), hang or allocate without bound.
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
 use bystander::decode::PacketReader;
-use bystander::Error;
 use libfuzzer_sys::fuzz_target;
 
 /// Stop after this many packets.
 const MAX_PACKETS: usize = 200_000;
 
-fn check_error(e: &Error) {
-    assert!(!e.to_string().is_empty());
-    assert!(
-        matches!(e, Error::Decode(_) | Error::Io(_)),
-        "unexpected error kind from the packet reader: {e:?}"
-    );
-}
-
 fuzz_target!(|data: &[u8]| {
     let mut reader = match PacketReader::from_bytes(data.to_vec()) {
         Ok(r) => r,
-        Err(e) => return check_error(&e),
+        Err(e) => return common::check_decode_error(&e),
     };
     let _ = (reader.codec(), reader.sample_rate(), reader.channels(), reader.delay());
     let _ = reader.extra_data().map(<[u8]>::len);
@@ -36,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
             }
             Ok(None) => break,
             Err(e) => {
-                check_error(&e);
+                common::check_decode_error(&e);
                 break;
             }
         }
