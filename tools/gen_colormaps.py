@@ -1,7 +1,7 @@
 """Writes src/colormap_data.rs: 256-entry RGB tables of matplotlib's viridis and magma.
 
-Run: python3 -m venv /tmp/mpl && /tmp/mpl/bin/pip install matplotlib==3.9.2 &&
-     /tmp/mpl/bin/python tools/gen_colormaps.py > src/colormap_data.rs
+Run (from the repository root; the `colormaps` group of tools/pyproject.toml, matplotlib 3.9.2):
+     "$(bash tools/venv.sh colormaps)" tools/gen_colormaps.py > src/colormap_data.rs
 The colormaps are by Stéfan van der Walt and Nathaniel Smith (viridis) and
 Nathaniel Smith (magma), released to the public domain (CC0) with matplotlib.
 """

@@ -7,7 +7,8 @@
 #   (relative to the repo root). Relative DIR arguments are taken relative to
 #   the directory you call the script from.
 #
-# Steps: create benches/peers/.venv if missing and install the pinned packages;
+# Steps: install the `peers` group of tools/pyproject.toml (and silero-vad without its
+# dependencies) at the versions of tools/constraints.txt into the shared venv (tools/venv.sh);
 # run selfcheck.py (ports vs hand-computed results and vs the installed
 # silero-vad package's own code); write peer hypotheses to
 # target/peers/<basename DIR>/<system>/<stem>.rttm; print the independent
@@ -29,18 +30,10 @@ else
 fi
 cd "$REPO"
 
-VENV="$HERE/.venv"
-PY="$VENV/bin/python"
-if [ ! -x "$PY" ]; then
-  echo "== creating $VENV" >&2
-  python3 -m venv "$VENV"
-fi
-PIP=("$PY" -m pip --disable-pip-version-check -q)
-REQ="$HERE/requirements.txt"
 # everything except silero-vad, with dependencies as pinned
-"${PIP[@]}" install -r <(grep -v -i '^silero-vad' "$REQ")
+PY="$(bash "$REPO/tools/venv.sh" peers)"
 # silero-vad alone, without its torch dependencies (we only use its .onnx file)
-"${PIP[@]}" install --no-deps "$(grep -i '^silero-vad==' "$REQ")"
+bash "$REPO/tools/venv.sh" --no-deps peers-nodeps >/dev/null
 
 echo "== self-check of the ports" >&2
 "$PY" "$HERE/selfcheck.py" "${DIRS[@]}" | tail -n 1

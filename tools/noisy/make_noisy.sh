@@ -5,14 +5,11 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
-PY="${PYTHON:-python3}"
-if [ ! -x "$here/.venv/bin/python" ]; then
-  "$PY" -m venv "$here/.venv"
-fi
-"$here/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+# the `data` group of tools/pyproject.toml in the shared venv ($PYTHON makes it, if set)
+py="$(bash tools/venv.sh data)"
 args=(--dev ../shared/data/dev --out target/noisy --seed 7)
-"$here/.venv/bin/python" "$here/make_noisy.py" "${args[@]}" "$@"
+"$py" "$here/make_noisy.py" "${args[@]}" "$@"
 # listening-free checks (realised SNR, durations, label files, spectra); non-zero exit on failure
 out=target/noisy; dev=../shared/data/dev
 while [ $# -gt 0 ]; do case "$1" in --out) out="$2"; shift 2;; --dev) dev="$2"; shift 2;; *) shift;; esac; done
-"$here/.venv/bin/python" "$here/check_noisy.py" --dev "$dev" --out "$out"
+"$py" "$here/check_noisy.py" --dev "$dev" --out "$out"

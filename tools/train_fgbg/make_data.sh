@@ -15,12 +15,7 @@ n_tune=${2:-80}
 n_heldout=${3:-80}
 dev=../shared/data/dev
 out=target/train_fgbg
-venv=tools/train_vad/.venv
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q -r tools/train_vad/requirements.txt
-fi
-py="$venv/bin/python"
+py="$(bash tools/venv.sh train)"   # the shared venv, `train` group of tools/pyproject.toml
 rm -rf "$out"
 mkdir -p "$out"
 link_sources() { # $1 = split part (train|heldout), $2 = destination folder

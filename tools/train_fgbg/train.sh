@@ -9,7 +9,7 @@
 # Nothing here reads the dev clips; heldout/ is only scored (bystander eval).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-py=tools/train_vad/.venv/bin/python
+py="$(bash tools/venv.sh train)"   # the shared venv, `train` group of tools/pyproject.toml
 [ "${SKIP_DATA:-0}" = 1 ] || bash tools/train_fgbg/make_data.sh "$@"
 cargo build --release --quiet
 mkdir -p target/fgbg_features

@@ -10,12 +10,7 @@ n_clips=${1:-400}
 n_tune=${2:-80}
 dev=../shared/data/dev
 out=target/train_vad
-venv=tools/train_vad/.venv
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q -r tools/train_vad/requirements.txt
-fi
-py="$venv/bin/python"
+py="$(bash tools/venv.sh train)"   # the shared venv, `train` group of tools/pyproject.toml
 rm -rf "$out/sources" "$out/clean" "$out/augmented" "$out/tune"
 mkdir -p "$out/sources"
 "$py" - "$dev/sources" "$out/sources" tools/train_vad/split.json <<'PY'

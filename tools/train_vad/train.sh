@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tools/train_vad/make_data.sh "${1:-400}" "${2:-80}"
 cargo build --release --quiet
-tools/train_vad/.venv/bin/python tools/train_vad/train.py --bin target/release/bystander \
+"$(bash tools/venv.sh train)" tools/train_vad/train.py --bin target/release/bystander \
   --hidden 24 --out src/vad/weights.rs target/train_vad/clean target/train_vad/augmented
 cargo build --release --quiet
 target/release/bystander tune-vad target/train_vad/tune
