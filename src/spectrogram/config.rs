@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::mel::{MelFilterbank, MelNorm, MelScale};
+use crate::names::option_names;
 use crate::stft::{PadMode, StftConfig};
 use crate::window::WindowKind;
 use serde::{Deserialize, Serialize};
@@ -25,29 +26,11 @@ pub enum Preset {
     Torchaudio,
 }
 
-impl Preset {
-    /// Parses a preset name.
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "librosa" => Ok(Preset::Librosa),
-            "kaldi" => Ok(Preset::Kaldi),
-            "torchaudio" => Ok(Preset::Torchaudio),
-            _ => Err(Error::invalid(
-                "preset",
-                format!("must be \"librosa\", \"kaldi\" or \"torchaudio\"; got {s:?}"),
-            )),
-        }
-    }
-
-    /// The preset's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Preset::Librosa => "librosa",
-            Preset::Kaldi => "kaldi",
-            Preset::Torchaudio => "torchaudio",
-        }
-    }
-}
+option_names!(Preset, field "preset", expected "\"librosa\", \"kaldi\" or \"torchaudio\"", {
+    Librosa => "librosa",
+    Kaldi => "kaldi",
+    Torchaudio => "torchaudio",
+});
 
 /// What each output row holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -62,29 +45,11 @@ pub enum Output {
     Mfcc,
 }
 
-impl Output {
-    /// Parses `"linear"`, `"mel"` or `"mfcc"`.
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "linear" | "stft" => Ok(Output::Linear),
-            "mel" => Ok(Output::Mel),
-            "mfcc" => Ok(Output::Mfcc),
-            _ => Err(Error::invalid(
-                "output",
-                format!("must be \"linear\", \"mel\" or \"mfcc\"; got {s:?}"),
-            )),
-        }
-    }
-
-    /// The output's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Output::Linear => "linear",
-            Output::Mel => "mel",
-            Output::Mfcc => "mfcc",
-        }
-    }
-}
+option_names!(Output, field "output", expected "\"linear\", \"mel\" or \"mfcc\"", {
+    Linear => "linear" | "stft",
+    Mel => "mel",
+    Mfcc => "mfcc",
+});
 
 /// Logarithmic compression of the values.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
@@ -124,27 +89,10 @@ pub enum Precision {
     Single,
 }
 
-impl Precision {
-    /// Parses `"double"` or `"single"`.
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "double" | "f64" => Ok(Precision::Double),
-            "single" | "f32" => Ok(Precision::Single),
-            _ => Err(Error::invalid(
-                "precision",
-                format!("must be \"double\" or \"single\"; got {s:?}"),
-            )),
-        }
-    }
-
-    /// The precision's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Precision::Double => "double",
-            Precision::Single => "single",
-        }
-    }
-}
+option_names!(Precision, field "precision", expected "\"double\" or \"single\"", {
+    Double => "double" | "f64",
+    Single => "single" | "f32",
+});
 
 /// Full spectrogram configuration. Build one from a [`Preset`] and change fields, then
 /// validate it through [`SpectrogramStream::new`](super::SpectrogramStream::new).
