@@ -410,7 +410,7 @@ impl Tile {
     /// [`render_tile`].
     ///
     /// # Errors
-    /// As [`Tile::validate`].
+    /// [`Error::InvalidConfig`] naming `clipLength`, `frameCount` or `firstFrame`.
     pub fn sample_range(&self, stft: &StftConfig) -> Result<(usize, usize)> {
         self.validate(stft)?;
         let (a, b) = self.window_span(stft);

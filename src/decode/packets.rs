@@ -46,7 +46,7 @@ impl PacketReader {
     /// Opens an in-memory file and picks its first audio track.
     ///
     /// # Errors
-    /// [`Error::Decode`] when the bytes are not a container symphonia reads.
+    /// [`Error::Decode`](crate::Error::Decode) when the bytes are not a container symphonia reads.
     pub fn from_bytes<B: AsRef<[u8]> + Send + Sync + 'static>(bytes: B) -> Result<Self> {
         let open = |source, hint| {
             let (format, track_id, params) = probe_track(source, hint)?;
@@ -111,7 +111,7 @@ impl PacketReader {
     /// The next packet of the track; `None` at the end.
     ///
     /// # Errors
-    /// [`Error::Decode`] when the container is broken.
+    /// [`Error::Decode`](crate::Error::Decode) when the container is broken.
     pub fn next_packet(&mut self) -> Result<Option<EncodedPacket<'_>>> {
         loop {
             match self.format.next_packet() {

@@ -17,7 +17,7 @@ pub const MAX_SAMPLE_RATE_HZ: u32 = 768_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Preset {
-    /// librosa `melspectrogram` with bystander's speech arguments (see [`crate::spectrogram`]).
+    /// librosa `melspectrogram` with bystander's speech arguments (see the [module docs](mod@crate::spectrogram)).
     #[default]
     Librosa,
     /// Kaldi fbank (kaldi-native-fbank, dither 0).

@@ -246,10 +246,10 @@ impl SpectrogramStream {
     }
 
     /// Appends the rows completed by `samples` to `out` (`bins()` values each) and returns
-    /// how many rows were added. `top_db` is not applied (see [`crate::spectrogram`]).
+    /// how many rows were added. `top_db` is not applied (see the [module docs](mod@crate::spectrogram)).
     ///
     /// # Errors
-    /// [`Error::InvalidState`] after [`SpectrogramStream::finish`].
+    /// [`Error::InvalidState`](crate::Error::InvalidState) after [`SpectrogramStream::finish`].
     pub fn push(&mut self, samples: &[f32], out: &mut Vec<f32>) -> Result<usize> {
         self.run(Some(samples), out, false)
     }
@@ -257,7 +257,7 @@ impl SpectrogramStream {
     /// Ends the stream and appends the last rows.
     ///
     /// # Errors
-    /// [`Error::InvalidState`] when called twice.
+    /// [`Error::InvalidState`](crate::Error::InvalidState) when called twice.
     pub fn finish(&mut self, out: &mut Vec<f32>) -> Result<usize> {
         self.run(None, out, false)
     }
