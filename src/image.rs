@@ -14,6 +14,7 @@
 use crate::colormap_data::{MAGMA, VIRIDIS};
 use crate::error::{Error, Result};
 use crate::mel::MelScale;
+use crate::names::option_names;
 use crate::spectrogram::{LogScale, Output, Preset, SpectrogramConfig, SpectrogramStream};
 use crate::stft::StftConfig;
 use serde::{Deserialize, Serialize};
@@ -31,20 +32,13 @@ pub enum Colormap {
     Gray,
 }
 
-impl Colormap {
-    /// Parses `"viridis"`, `"magma"` or `"gray"`.
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "viridis" => Ok(Colormap::Viridis),
-            "magma" => Ok(Colormap::Magma),
-            "gray" | "grey" => Ok(Colormap::Gray),
-            _ => Err(Error::invalid(
-                "colormap",
-                format!("must be \"viridis\", \"magma\" or \"gray\"; got {s:?}"),
-            )),
-        }
-    }
+option_names!(Colormap, field "colormap", expected "\"viridis\", \"magma\" or \"gray\"", {
+    Viridis => "viridis",
+    Magma => "magma",
+    Gray => "gray" | "grey",
+});
 
+impl Colormap {
     /// RGB of level `i` in `0..=255`.
     #[inline]
     pub fn rgb(self, i: u8) -> [u8; 3] {
@@ -69,20 +63,13 @@ pub enum FrequencyScale {
     Mel,
 }
 
-impl FrequencyScale {
-    /// Parses `"linear"`, `"log"` or `"mel"`.
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "linear" => Ok(FrequencyScale::Linear),
-            "log" => Ok(FrequencyScale::Log),
-            "mel" => Ok(FrequencyScale::Mel),
-            _ => Err(Error::invalid(
-                "frequencyScale",
-                format!("must be \"linear\", \"log\" or \"mel\"; got {s:?}"),
-            )),
-        }
-    }
+option_names!(FrequencyScale, field "frequencyScale", expected "\"linear\", \"log\" or \"mel\"", {
+    Linear => "linear",
+    Log => "log",
+    Mel => "mel",
+});
 
+impl FrequencyScale {
     fn forward(self, hz: f64) -> f64 {
         match self {
             FrequencyScale::Linear => hz,
@@ -423,7 +410,7 @@ impl Tile {
     /// [`render_tile`].
     ///
     /// # Errors
-    /// As [`Tile::validate`].
+    /// [`Error::InvalidConfig`] naming `clipLength`, `frameCount` or `firstFrame`.
     pub fn sample_range(&self, stft: &StftConfig) -> Result<(usize, usize)> {
         self.validate(stft)?;
         let (a, b) = self.window_span(stft);

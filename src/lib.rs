@@ -33,6 +33,7 @@ pub mod fastmath;
 pub mod fgbg;
 pub mod image;
 pub mod mel;
+mod names;
 pub mod npy;
 pub mod options;
 pub mod resample;

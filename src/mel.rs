@@ -16,6 +16,7 @@
 //! span kept (a band covers a few bins, so a frame costs about `2 * n_bins` multiply-adds).
 
 use crate::error::{Error, Result};
+use crate::names::option_names;
 use serde::{Deserialize, Serialize};
 
 /// Slaney scale: hertz per mel in the linear part (below 1 kHz).
@@ -40,29 +41,13 @@ pub enum MelScale {
     Kaldi,
 }
 
+option_names!(MelScale, field "melScale", expected "\"slaney\", \"htk\" or \"kaldi\"", {
+    Slaney => "slaney",
+    Htk => "htk",
+    Kaldi => "kaldi",
+});
+
 impl MelScale {
-    /// Parses `"slaney"`, `"htk"` or `"kaldi"`.
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "slaney" => Ok(MelScale::Slaney),
-            "htk" => Ok(MelScale::Htk),
-            "kaldi" => Ok(MelScale::Kaldi),
-            _ => Err(Error::invalid(
-                "melScale",
-                format!("must be \"slaney\", \"htk\" or \"kaldi\"; got {s:?}"),
-            )),
-        }
-    }
-
-    /// The scale's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            MelScale::Slaney => "slaney",
-            MelScale::Htk => "htk",
-            MelScale::Kaldi => "kaldi",
-        }
-    }
-
     /// Hertz to mel.
     pub fn hz_to_mel(self, hz: f64) -> f64 {
         match self {
@@ -105,6 +90,38 @@ pub enum MelNorm {
     Slaney,
     /// Peak 1 (librosa `norm=None`, HTK, Kaldi).
     None,
+}
+
+impl MelNorm {
+    /// `"slaney"` or `"none"` (what `Display` writes). Only `"slaney"` parses: librosa's
+    /// `norm` takes that string or `None`, which the options write as null.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MelNorm::Slaney => "slaney",
+            MelNorm::None => "none",
+        }
+    }
+}
+
+impl std::fmt::Display for MelNorm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for MelNorm {
+    type Err = Error;
+
+    /// Parses `"slaney"` (no normalisation is null in the options, not a string).
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "slaney" => Ok(MelNorm::Slaney),
+            _ => Err(Error::invalid(
+                "norm",
+                format!("must be \"slaney\" or null; got {s:?}"),
+            )),
+        }
+    }
 }
 
 /// A triangular mel filterbank stored band by band (non-zero span only).

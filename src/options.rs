@@ -183,7 +183,7 @@ pub fn spectrogram_config(sample_rate_hz: f64, options: &OptionMap) -> Result<Sp
     };
     let has = |name: &str| options.iter().any(|(n, _)| n == name);
     let preset = match get("preset") {
-        Some(f) => Preset::parse(f.str("a preset name")?)?,
+        Some(f) => f.str("a preset name")?.parse::<Preset>()?,
         None => Preset::Librosa,
     };
     let mut c = SpectrogramConfig::preset(preset, sample_rate_hz);
@@ -207,7 +207,7 @@ pub fn spectrogram_config(sample_rate_hz: f64, options: &OptionMap) -> Result<Sp
         c.stft.center = f.bool()?;
     }
     if let Some(f) = get("padMode") {
-        c.stft.pad_mode = PadMode::parse(f.str("\"constant\" or \"reflect\"")?)?;
+        c.stft.pad_mode = f.str("\"constant\" or \"reflect\"")?.parse::<PadMode>()?;
     }
     if let Some(f) = get("sampleScale") {
         c.stft.sample_scale = f.number()? as f32;
@@ -219,13 +219,15 @@ pub fn spectrogram_config(sample_rate_hz: f64, options: &OptionMap) -> Result<Sp
         c.stft.preemphasis = f.number()? as f32;
     }
     if let Some(f) = get("precision") {
-        c.precision = Precision::parse(f.str("\"double\" or \"single\"")?)?;
+        c.precision = f.str("\"double\" or \"single\"")?.parse::<Precision>()?;
     }
     if let Some(f) = get("power") {
         c.power = f.number()? as f32;
     }
     if let Some(f) = get("output") {
-        c.output = Output::parse(f.str("\"linear\", \"mel\" or \"mfcc\"")?)?;
+        c.output = f
+            .str("\"linear\", \"mel\" or \"mfcc\"")?
+            .parse::<Output>()?;
     }
     if let Some(f) = get("nMels") {
         c.n_mels = f.int(1, 1024)?;
@@ -250,20 +252,14 @@ pub fn spectrogram_config(sample_rate_hz: f64, options: &OptionMap) -> Result<Sp
         };
     }
     if let Some(f) = get("melScale") {
-        c.mel_scale = MelScale::parse(f.str("\"slaney\", \"htk\" or \"kaldi\"")?)?;
+        c.mel_scale = f
+            .str("\"slaney\", \"htk\" or \"kaldi\"")?
+            .parse::<MelScale>()?;
     }
     if has("norm") {
         c.mel_norm = match get("norm") {
             None => MelNorm::None,
-            Some(f) => match f.str("\"slaney\" or null")? {
-                "slaney" => MelNorm::Slaney,
-                other => {
-                    return Err(Error::invalid(
-                        "norm",
-                        format!("must be \"slaney\" or null; got {other:?}"),
-                    ))
-                }
-            },
+            Some(f) => f.str("\"slaney\" or null")?.parse::<MelNorm>()?,
         };
     }
     let db = get("db").map(|f| f.bool()).transpose()?;
@@ -336,23 +332,23 @@ pub fn spectrogram_config(sample_rate_hz: f64, options: &OptionMap) -> Result<Sp
 pub fn spectrogram_options(config: &SpectrogramConfig) -> OptionMap {
     use OptionValue::*;
     let mut o: OptionMap = vec![
-        ("preset".into(), Str(config.preset.name().into())),
+        ("preset".into(), Str(config.preset.to_string())),
         ("sampleRate".into(), Number(config.sample_rate_hz)),
         ("nFft".into(), Number(config.stft.n_fft as f64)),
         ("hopLength".into(), Number(config.stft.hop_length as f64)),
         ("winLength".into(), Number(config.stft.win_length as f64)),
-        ("window".into(), Str(config.stft.window.name().into())),
+        ("window".into(), Str(config.stft.window.to_string())),
         ("center".into(), Bool(config.stft.center)),
-        ("padMode".into(), Str(config.stft.pad_mode.name().into())),
+        ("padMode".into(), Str(config.stft.pad_mode.to_string())),
         (
             "sampleScale".into(),
             Number(config.stft.sample_scale as f64),
         ),
         ("removeDc".into(), Bool(config.stft.remove_dc)),
         ("preemphasis".into(), Number(config.stft.preemphasis as f64)),
-        ("precision".into(), Str(config.precision.name().into())),
+        ("precision".into(), Str(config.precision.to_string())),
         ("power".into(), Number(config.power as f64)),
-        ("output".into(), Str(config.output.name().into())),
+        ("output".into(), Str(config.output.to_string())),
     ];
     if config.output != Output::Linear {
         o.push(("nMels".into(), Number(config.n_mels as f64)));
@@ -361,7 +357,7 @@ pub fn spectrogram_options(config: &SpectrogramConfig) -> OptionMap {
             "fMax".into(),
             Number(config.f_max.unwrap_or(config.sample_rate_hz / 2.0)),
         ));
-        o.push(("melScale".into(), Str(config.mel_scale.name().into())));
+        o.push(("melScale".into(), Str(config.mel_scale.to_string())));
         o.push((
             "norm".into(),
             match config.mel_norm {

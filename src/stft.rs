@@ -27,6 +27,7 @@
 //! shift only changes phase), so the frame is always placed at the start of the FFT buffer.
 
 use crate::error::{Error, Result};
+use crate::names::option_names;
 use crate::window::WindowKind;
 use realfft::num_complex::Complex;
 use realfft::{FftNum, RealFftPlanner, RealToComplex};
@@ -50,27 +51,10 @@ pub enum PadMode {
     Reflect,
 }
 
-impl PadMode {
-    /// Parses librosa's name for the mode.
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "constant" | "zeros" => Ok(PadMode::Constant),
-            "reflect" => Ok(PadMode::Reflect),
-            _ => Err(Error::invalid(
-                "padMode",
-                format!("must be \"constant\" or \"reflect\"; got {s:?}"),
-            )),
-        }
-    }
-
-    /// librosa's name for the mode.
-    pub fn name(self) -> &'static str {
-        match self {
-            PadMode::Constant => "constant",
-            PadMode::Reflect => "reflect",
-        }
-    }
-}
+option_names!(PadMode, field "padMode", expected "\"constant\" or \"reflect\"", {
+    Constant => "constant" | "zeros",
+    Reflect => "reflect",
+});
 
 /// Framing and per-frame processing of the STFT. See the module docs for the conventions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -218,9 +218,9 @@ fn image_config(map: &OptionMap) -> Result<ImageConfig, Error> {
     for (name, value) in map {
         let bad = |expected: &str| Error::invalid(name, format!("must be {expected}; got {value}"));
         match (name.as_str(), value) {
-            ("colormap", OptionValue::Str(s)) => config.colormap = Colormap::parse(s)?,
+            ("colormap", OptionValue::Str(s)) => config.colormap = s.parse::<Colormap>()?,
             ("frequencyScale", OptionValue::Str(s)) => {
-                config.frequency_scale = FrequencyScale::parse(s)?
+                config.frequency_scale = s.parse::<FrequencyScale>()?
             }
             ("gainDb", OptionValue::Number(x)) => config.gain_db = *x as f32,
             ("rangeDb", OptionValue::Number(x)) => config.range_db = *x as f32,

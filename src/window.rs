@@ -6,10 +6,9 @@
 //! Kaldi's window (`feature-window.cc`): a Hann window with period `N - 1` raised to the
 //! power 0.85. Tables are computed in `f64` and stored as `f32`.
 
-use crate::error::{Error, Result};
+use crate::names::option_names;
 use serde::{Deserialize, Serialize};
 use std::f64::consts::PI;
-use std::str::FromStr;
 
 /// A window function applied to each frame before the FFT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -37,17 +36,6 @@ impl WindowKind {
         WindowKind::Povey,
         WindowKind::Rectangular,
     ];
-
-    /// The window's name as accepted by [`FromStr`] and the JS options.
-    pub fn name(self) -> &'static str {
-        match self {
-            WindowKind::Hann => "hann",
-            WindowKind::Hamming => "hamming",
-            WindowKind::Blackman => "blackman",
-            WindowKind::Povey => "povey",
-            WindowKind::Rectangular => "rectangular",
-        }
-    }
 
     /// Value of the window at sample `n` of `len`, in `f64`.
     pub fn value(self, n: usize, len: usize) -> f64 {
@@ -78,24 +66,13 @@ impl WindowKind {
     }
 }
 
-impl FromStr for WindowKind {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        WindowKind::ALL
-            .iter()
-            .copied()
-            .find(|w| w.name() == s || (s == "hanning" && *w == WindowKind::Hann))
-            .ok_or_else(|| {
-                Error::invalid(
-                    "window",
-                    format!(
-                        "must be one of hann, hamming, blackman, povey, rectangular; got {s:?}"
-                    ),
-                )
-            })
-    }
-}
+option_names!(WindowKind, field "window", expected "one of hann, hamming, blackman, povey, rectangular", {
+    Hann => "hann" | "hanning",
+    Hamming => "hamming",
+    Blackman => "blackman",
+    Povey => "povey",
+    Rectangular => "rectangular",
+});
 
 #[cfg(test)]
 mod tests {
@@ -135,7 +112,7 @@ mod tests {
     #[test]
     fn names_round_trip() {
         for k in WindowKind::ALL {
-            assert_eq!(k.name().parse::<WindowKind>().unwrap(), k);
+            assert_eq!(k.as_str().parse::<WindowKind>().unwrap(), k);
         }
         assert!("kaiser".parse::<WindowKind>().is_err());
     }

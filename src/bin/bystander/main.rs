@@ -577,8 +577,13 @@ mod cli {
         };
         spectrogram_config(rate_for_check, &options).map_err(|e| Failure::Usage(e.to_string()))?;
         let image_config = ImageConfig {
-            colormap: Colormap::parse(&args.colormap).map_err(|e| Failure::Usage(e.to_string()))?,
-            frequency_scale: FrequencyScale::parse(&args.frequency_scale)
+            colormap: args
+                .colormap
+                .parse::<Colormap>()
+                .map_err(|e| Failure::Usage(e.to_string()))?,
+            frequency_scale: args
+                .frequency_scale
+                .parse::<FrequencyScale>()
                 .map_err(|e| Failure::Usage(e.to_string()))?,
             height: args.height as usize,
             ..ImageConfig::default()
@@ -596,7 +601,7 @@ mod cli {
                 args.file.display(),
                 s.frames,
                 s.bins,
-                config.preset.name(),
+                config.preset,
                 rate,
                 config.hop_seconds(),
                 out.display()
