@@ -33,6 +33,7 @@ pub mod fastmath;
 pub mod fgbg;
 pub mod image;
 pub mod mel;
+mod nn;
 pub mod npy;
 pub mod options;
 pub mod resample;

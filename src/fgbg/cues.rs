@@ -49,6 +49,25 @@ pub const N_CUES: usize = 7;
 /// Names of the cues, in order (also used by the feature dump and the training script).
 pub const CUE_NAMES: [&str; N_CUES] = ["level", "snr", "drop", "rise", "depth", "hf", "tilt"];
 
+/// One cue, by its position in [`FrameCues::to_array`] and [`CUE_NAMES`] (`cue as usize`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cue {
+    /// [`FrameCues::level`].
+    Level,
+    /// [`FrameCues::snr`].
+    Snr,
+    /// [`FrameCues::drop`].
+    Drop,
+    /// [`FrameCues::rise`].
+    Rise,
+    /// [`FrameCues::depth`].
+    Depth,
+    /// [`FrameCues::hf`].
+    Hf,
+    /// [`FrameCues::tilt`].
+    Tilt,
+}
+
 /// Cues of one frame.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct FrameCues {
