@@ -244,6 +244,34 @@ impl CueExtractor {
 mod tests {
     use super::*;
 
+    #[test]
+    fn cue_positions_match_the_array_and_the_names() {
+        let c = FrameCues {
+            level: 0.0,
+            snr: 1.0,
+            drop: 2.0,
+            rise: 3.0,
+            depth: 4.0,
+            hf: 5.0,
+            tilt: 6.0,
+        };
+        let a = c.to_array();
+        let all = [
+            Cue::Level,
+            Cue::Snr,
+            Cue::Drop,
+            Cue::Rise,
+            Cue::Depth,
+            Cue::Hf,
+            Cue::Tilt,
+        ];
+        for (i, cue) in all.into_iter().enumerate() {
+            assert_eq!(cue as usize, i);
+            assert_eq!(a[i], i as f32);
+        }
+        assert_eq!(CUE_NAMES[Cue::Hf as usize], "hf");
+    }
+
     fn tone_frame(amplitude: f32) -> Vec<f32> {
         // A 1 kHz sine of the given amplitude: |X|^2 at its bin of a 512-point Hann frame
         // is (A * sum(w) / 2)^2 = (A * 128)^2, and the neighbours hold a quarter each.

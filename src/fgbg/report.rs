@@ -141,3 +141,17 @@ pub struct Report {
     /// Things a reviewer should know (non-finite samples, no foreground talker found).
     pub warnings: Vec<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Label;
+
+    #[test]
+    fn label_names_round_trip() {
+        for label in Label::ALL {
+            assert_eq!(label.to_string().parse::<Label>().unwrap(), label);
+        }
+        assert_eq!(Label::Background.to_string(), "background");
+        assert!("Foreground".parse::<Label>().is_err());
+    }
+}
