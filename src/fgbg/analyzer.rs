@@ -4,7 +4,7 @@
 //! anchor on demand, and, once the anchor has settled, segments labelled for good and their
 //! records dropped so that memory grows only with the report.
 
-use super::anchor::Anchor;
+use super::anchor::{Anchor, AnchorSnapshot};
 use super::cues::CueExtractor;
 use super::inputs::{model_inputs, FrameRecord, LEVEL_CONTEXT};
 use super::labeller::{frame_range, Labeller};
@@ -17,6 +17,28 @@ use crate::vad::{SpeechChain, SpeechSink, FRAME_SECONDS};
 
 /// Frames per chunk when the whole report is recomputed.
 const CHUNK_FRAMES: usize = 4096;
+
+/// The model's logits for frames `range` of `frames`, computed in chunks of `CHUNK_FRAMES`
+/// so that the inputs' scratch stays small.
+fn chunked_logits(
+    frames: &[FrameRecord],
+    range: std::ops::Range<usize>,
+    anchor: &AnchorSnapshot,
+) -> Vec<[f32; HEADS]> {
+    let mut logits = Vec::with_capacity(range.len());
+    let mut inputs = Vec::with_capacity(CHUNK_FRAMES);
+    for start in range.clone().step_by(CHUNK_FRAMES) {
+        inputs.clear();
+        model_inputs(
+            frames,
+            start..(start + CHUNK_FRAMES).min(range.end),
+            anchor,
+            &mut inputs,
+        );
+        logits.extend(inputs.iter().map(model::logits));
+    }
+    logits
+}
 
 /// Everything the VAD chain's frames feed (kept apart from the chain so that it can be
 /// the [`SpeechSink`]).
@@ -100,19 +122,8 @@ impl State {
             return;
         }
         let anchor = st.anchor.snapshot();
-        let mut logits = Vec::with_capacity(limit - st.finalised);
-        let mut inputs = Vec::with_capacity(CHUNK_FRAMES);
         let (from, to) = (st.finalised - st.base, limit - st.base);
-        for start in (from..to).step_by(CHUNK_FRAMES) {
-            inputs.clear();
-            model_inputs(
-                &st.frames,
-                start..(start + CHUNK_FRAMES).min(to),
-                &anchor,
-                &mut inputs,
-            );
-            logits.extend(inputs.iter().map(model::logits));
-        }
+        let logits = chunked_logits(&st.frames, from..to, &anchor);
         for s in &st.speech[st.finalised_speech..j] {
             st.labeller.label(
                 &st.frames,
@@ -323,19 +334,7 @@ impl Analyzer {
         let from = st.finalised - st.base;
         let n = frames.len();
         // Logits of the frames not finalised (12 bytes per frame, freed before returning).
-        let mut logits: Vec<[f32; HEADS]> = Vec::with_capacity(n - from);
-        // In chunks, so that the inputs' scratch stays small.
-        let mut inputs = Vec::with_capacity(CHUNK_FRAMES);
-        for start in (from..n).step_by(CHUNK_FRAMES) {
-            inputs.clear();
-            model_inputs(
-                frames,
-                start..(start + CHUNK_FRAMES).min(n),
-                &anchor,
-                &mut inputs,
-            );
-            logits.extend(inputs.iter().map(model::logits));
-        }
+        let logits = chunked_logits(frames, from..n, &anchor);
         let mut segments = if self.chain.is_finished() {
             std::mem::take(&mut st.final_segments)
         } else {

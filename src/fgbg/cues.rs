@@ -108,7 +108,7 @@ struct RawFrame {
 }
 
 /// Streaming cue extractor: [`CueExtractor::push_frame`] every power frame as it arrives,
-/// then [`CueExtractor::cues`] for each frame in order, at most `CONTEXT` frames behind.
+/// then [`CueExtractor::next_cues`] for each frame in order, at most `CONTEXT` frames behind.
 #[derive(Debug, Clone)]
 pub struct CueExtractor {
     ring: Vec<RawFrame>,

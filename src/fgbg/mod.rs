@@ -4,8 +4,8 @@
 //!
 //! Pipeline (one pass, streaming, on the VAD's own frames: no second FFT):
 //!
-//! 1. The VAD front end ([`crate::vad::FrontEnd`]) gives each 10 ms frame's linear power and
-//!    speech probability `p_s`; its segmenter gives the speech segments.
+//! 1. The VAD chain ([`crate::vad::SpeechChain`], the detector's own) gives each 10 ms
+//!    frame's linear power and speech probability `p_s`, and the speech segments.
 //! 2. [`cues`] turns the power frames into per-frame cues: 100 ms speech-band level, level
 //!    above the noise floor, the sharpest 20 ms level fall and rise, the modulation depth
 //!    (all near/far cues: direct sound stops abruptly, a room's reverberation smooths
@@ -34,7 +34,6 @@
 //! (the report's 8 bytes per frame) and their records are dropped. Memory therefore grows
 //! with the input only by the report itself (plus the records of the first 30 s of speech
 //! and of the open segment).
-
 //!
 //! Files: `config.rs` (the settings), `report.rs` (what is reported), [`cues`], `anchor.rs`,
 //! `inputs.rs` (the model's inputs), [`model`], `labeller.rs` (Viterbi, run merging,
