@@ -34,6 +34,7 @@ pub mod fgbg;
 pub mod image;
 pub mod mel;
 mod names;
+mod nn;
 pub mod npy;
 pub mod options;
 pub mod resample;

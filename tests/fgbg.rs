@@ -471,7 +471,7 @@ fn runs_are_bit_identical_and_give_the_pinned_segments() {
         let segments: Vec<serde_json::Value> = first
             .segments
             .iter()
-            .map(|s| serde_json::json!([s.start, s.end, s.label.name()]))
+            .map(|s| serde_json::json!([s.start, s.end, s.label.to_string()]))
             .collect();
         pinned.insert(name.to_string(), segments.into());
     }

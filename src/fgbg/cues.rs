@@ -49,6 +49,25 @@ pub const N_CUES: usize = 7;
 /// Names of the cues, in order (also used by the feature dump and the training script).
 pub const CUE_NAMES: [&str; N_CUES] = ["level", "snr", "drop", "rise", "depth", "hf", "tilt"];
 
+/// One cue, by its position in [`FrameCues::to_array`] and [`CUE_NAMES`] (`cue as usize`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cue {
+    /// [`FrameCues::level`].
+    Level,
+    /// [`FrameCues::snr`].
+    Snr,
+    /// [`FrameCues::drop`].
+    Drop,
+    /// [`FrameCues::rise`].
+    Rise,
+    /// [`FrameCues::depth`].
+    Depth,
+    /// [`FrameCues::hf`].
+    Hf,
+    /// [`FrameCues::tilt`].
+    Tilt,
+}
+
 /// Cues of one frame.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct FrameCues {
@@ -89,7 +108,7 @@ struct RawFrame {
 }
 
 /// Streaming cue extractor: [`CueExtractor::push_frame`] every power frame as it arrives,
-/// then [`CueExtractor::cues`] for each frame in order, at most `CONTEXT` frames behind.
+/// then [`CueExtractor::next_cues`] for each frame in order, at most `CONTEXT` frames behind.
 #[derive(Debug, Clone)]
 pub struct CueExtractor {
     ring: Vec<RawFrame>,
@@ -224,6 +243,34 @@ impl CueExtractor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cue_positions_match_the_array_and_the_names() {
+        let c = FrameCues {
+            level: 0.0,
+            snr: 1.0,
+            drop: 2.0,
+            rise: 3.0,
+            depth: 4.0,
+            hf: 5.0,
+            tilt: 6.0,
+        };
+        let a = c.to_array();
+        let all = [
+            Cue::Level,
+            Cue::Snr,
+            Cue::Drop,
+            Cue::Rise,
+            Cue::Depth,
+            Cue::Hf,
+            Cue::Tilt,
+        ];
+        for (i, cue) in all.into_iter().enumerate() {
+            assert_eq!(cue as usize, i);
+            assert_eq!(a[i], i as f32);
+        }
+        assert_eq!(CUE_NAMES[Cue::Hf as usize], "hf");
+    }
 
     fn tone_frame(amplitude: f32) -> Vec<f32> {
         // A 1 kHz sine of the given amplitude: |X|^2 at its bin of a 512-point Hann frame

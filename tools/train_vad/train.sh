@@ -3,7 +3,7 @@
 #   1. training + tuning clips from the TRAIN speakers (make_data.sh),
 #   2. features with the crate's own front end and an MLP fit (train.py -> src/vad/weights.rs),
 #   3. segmenter settings chosen on the tuning clips (`bystander tune-vad`); copy the printed
-#      settings into VadConfig::default (src/vad/mod.rs) by hand, with the figures.
+#      settings into VadConfig::default (src/vad/config.rs) by hand, with the figures.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tools/train_vad/make_data.sh "${1:-400}" "${2:-80}"

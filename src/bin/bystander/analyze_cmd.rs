@@ -136,7 +136,7 @@ pub fn render(report: &Report, stem: &str, format: ReportFormat) -> String {
         .map(|s| NamedSegment {
             start: s.start,
             end: s.end,
-            name: s.label.name(),
+            name: s.label.as_ref(),
         })
         .collect();
     match format {

@@ -1,0 +1,13 @@
+//! The small neural networks behind the speech models: one dense multilayer perceptron
+//! ([`Mlp`]: standardised inputs -> one `tanh` hidden layer -> linear outputs) and its
+//! activations ([`fast_tanh`], [`sigmoid`]). The voice activity classifier
+//! (`crate::vad::model`) and the foreground/background classifier (`crate::fgbg::model`) are
+//! both instances of it, so the forward pass, and the exact order of its floating-point
+//! operations that the pinned outputs and the native/wasm determinism tests rely on, is
+//! written once.
+
+mod activation;
+mod mlp;
+
+pub use activation::{fast_tanh, sigmoid};
+pub use mlp::Mlp;
