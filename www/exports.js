@@ -226,33 +226,6 @@ export function* redactedWavParts(source, { channels, sampleRate, length, interv
   }
 }
 
-/** Reads a PCM/float WAV into { sampleRate, channels: Float32Array[] } (tests, import). */
-export function decodeWav(bytes) {
-  const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const dv = new DataView(b.buffer, b.byteOffset, b.length);
-  const tag = (i) => String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3]);
-  if (tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw new Error('not a WAV file');
-  let fmt = null;
-  for (let i = 12; i + 8 <= b.length;) {
-    const size = dv.getUint32(i + 4, true);
-    if (tag(i) === 'fmt ') {
-      fmt = { format: dv.getUint16(i + 8, true), channels: dv.getUint16(i + 10, true), sampleRate: dv.getUint32(i + 12, true), bits: dv.getUint16(i + 22, true) };
-    } else if (tag(i) === 'data') {
-      const bps = fmt.bits / 8;
-      const frames = Math.floor(size / (bps * fmt.channels));
-      const channels = Array.from({ length: fmt.channels }, () => new Float32Array(frames));
-      for (let f = 0, p = i + 8; f < frames; f++) {
-        for (let c = 0; c < fmt.channels; c++, p += bps) {
-          channels[c][f] = fmt.format === 3 ? dv.getFloat32(p, true) : fmt.bits === 16 ? dv.getInt16(p, true) / 32768 : dv.getInt32(p, true) / 2147483648;
-        }
-      }
-      return { sampleRate: fmt.sampleRate, channels, bits: fmt.bits, format: fmt.format };
-    }
-    i += 8 + size + (size & 1);
-  }
-  throw new Error('no data chunk');
-}
-
 /** Export formats: id -> [label, file extension, MIME type]. */
 export const FORMATS = {
   json: ['Report (JSON)', 'json', 'application/json'],

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeWav } from '../../www/exports.js';
+import { decodeWav } from './wav.mjs';
 import { ROOT, SHOTS, setup, openPage, waitClip, waitTiles, wavBytes } from './helpers.mjs';
 import { repeatOggOpus } from './ogg.mjs';
 

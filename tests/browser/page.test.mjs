@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { CSP } from '../../scripts/serve.mjs';
-import { decodeWav } from '../../www/exports.js';
+import { decodeWav } from './wav.mjs';
 import { ROOT, SHOTS, setup, openPage, waitState, waitClip, laneSegments, waitTiles,
   downloadBuffer, wavBytes, cliBinary, compareWithCli, decodeAudioDataSegments } from './helpers.mjs';
 
