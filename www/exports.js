@@ -1,3 +1,4 @@
+// @ts-check
 // Pure functions of the review page, shared by the page, the embedding API and Node tests:
 // the privacy policy (which stretches are silenced, and the gain curve around them), the
 // annotation formats (the same text the CLI writes: src/segment.rs), Label Studio JSON,
@@ -134,7 +135,7 @@ export function toLabelStudio(segments, { audio = 'audio.wav', duration = 0 } = 
 export function reportJson(report, segments, { file = null, edits = 0 } = {}) {
   const plain = { ...report };
   for (const k of ['foregroundProbability', 'backgroundProbability']) {
-    if (plain[k] && ArrayBuffer.isView(plain[k])) plain[k] = Array.from(plain[k], (x) => Math.round(x * 1e4) / 1e4);
+    if (plain[k] && ArrayBuffer.isView(plain[k])) plain[k] = Array.from(/** @type {Float32Array} */ (plain[k]), (x) => Math.round(x * 1e4) / 1e4);
   }
   plain.segments = segments.map((s) => ({ ...s }));
   if (file != null) plain.file = file;
