@@ -15,15 +15,15 @@
 //
 // The parts, each in reviewer/: elements.js (the DOM), pointer.js and keyboard.js (input),
 // worker-client.js and loader.js (the analysis worker, loading), viewport.js (zoom, scroll,
-// time <-> x), spectrogram.js, axes.js and lanes.js (drawing), history.js (undo/redo),
-// live-capture.js (recording), files.js (exports, import), events.js, dom.js; the worker's
+// time <-> x), spectrogram.js, axes.js and lanes.js (drawing), transport.js (play, seek,
+// rate, loop), privacy.js (mute, skip, blur), history.js (undo/redo), live-capture.js
+// (recording), files.js (exports, import), events.js, dom.js; the worker's
 // messages: protocol.js. This module holds the state they share and wires them;
 // mountReviewer returns its public controller.
 //
 // Privacy: the audio is decoded and analysed in this tab (analysis-worker.js owns the wasm
 // analyser); nothing is sent anywhere and nothing is stored. Everything the component loads
 // (worker, wasm, capture worklet, style sheet) is loaded before `ready` resolves.
-import { silencedIntervals } from './exports.js';
 import { renderOffline, Player } from './playback.js';
 import { FROM_WORKER, TO_WORKER } from './protocol.js';
 import { drawFreqAxis, drawTimeAxis, Overview, placeWindow } from './reviewer/axes.js';
@@ -36,7 +36,9 @@ import { Lanes } from './reviewer/lanes.js';
 import { LiveCapture } from './reviewer/live-capture.js';
 import { Loader } from './reviewer/loader.js';
 import { wire } from './reviewer/pointer.js';
+import { Privacy } from './reviewer/privacy.js';
 import { SpectrogramView } from './reviewer/spectrogram.js';
+import { Transport } from './reviewer/transport.js';
 import { Viewport } from './reviewer/viewport.js';
 import { WorkerClient } from './reviewer/worker-client.js';
 
@@ -97,7 +99,7 @@ export class Reviewer {
     this.selected = null;
     /** @type {Set<Segment>} background segments shown unblurred */
     this.revealed = new Set();
-    this.privacy = { mute: true, skip: false, strict: false, hide: true };
+    this.privacy = new Privacy(this);
     this.display = { colormap: 'viridis', frequencyScale: 'linear', rangeDb: 80, gainDb: 20 };
     this.destroyed = false;
     /** @type {(() => void)[]} */
@@ -122,6 +124,7 @@ export class Reviewer {
     this.lanes = new Lanes(this);
     this.history = new History(this);
     this.live = new LiveCapture(this);
+    this.transport = new Transport(this);
     this.el = buildElements(this);
     wire(this);
     this.ready = this.init();
@@ -145,7 +148,7 @@ export class Reviewer {
         await this.audio.audioWorklet.addModule(new URL('./capture-worklet.js', import.meta.url));
       }
       this.player = new Player(this.audio);
-      this.player.onended = () => this.updatePlayButton();
+      this.player.onended = () => this.transport.updateButton();
       this.el.build.textContent = `bystander ${info.version} · ${info.simd ? 'SIMD build' : 'portable build (no SIMD)'}`;
       this.setState('idle');
       this.events.emit('ready', info);
@@ -181,7 +184,7 @@ export class Reviewer {
 
   changed(reason) {
     this.el.undo.disabled = !this.history.canUndo;
-    this.applyPrivacy();
+    this.privacy.apply();
     if (this.events.has('change')) this.events.emit('change', { reason, segments: this.segments() });
   }
 
@@ -305,7 +308,7 @@ export class Reviewer {
         drawFreqAxis(this);
       } else this.lanes.render(this.clip.segments, this.viewport.view);
     }
-    this.updatePlayhead();
+    this.transport.updatePlayhead();
     if (this.dirty.size) this.scheduleRender(...this.dirty);
   }
 
@@ -317,11 +320,6 @@ export class Reviewer {
     requestAnimationFrame(() => this.renderStep());
   }
 
-  isHidden(s) {
-    if (this.revealed.has(s)) return false;
-    return s.label === 'background' || (this.privacy.strict && s.label === 'foreground' && s.overlap);
-  }
-
   updateText() {
     const c = this.clip;
     const fg = c.segments.filter((s) => s.label === 'foreground');
@@ -331,25 +329,9 @@ export class Reviewer {
       + c.warnings.map((w) => ` · ⚠ ${w}`).join('');
     this.el.canvas.setAttribute('aria-label', `Spectrogram of ${c.name}`);
     this.el.time.textContent = `${fmtTime(this.player.position)} / ${fmtTime(c.duration)}`;
-    this.updateWarning();
+    this.privacy.updateWarning();
     if (this.opts.caption) this.opts.caption(this.el.caption, c);
     else this.el.caption.textContent = '';
-  }
-
-  updateWarning() {
-    const c = this.clip;
-    const overlaps = c.segments.filter((s) => s.label === 'foreground' && s.overlap);
-    const w = this.el.warning;
-    if (!overlaps.length) {
-      w.classList.add('bysr-none');
-      w.textContent = 'No background speech was detected under foreground speech.';
-      return;
-    }
-    const secs = overlaps.reduce((a, s) => a + s.end - s.start, 0);
-    w.classList.remove('bysr-none');
-    w.textContent = this.privacy.strict
-      ? `⚠ Strict privacy: ${overlaps.length} stretch${overlaps.length > 1 ? 'es' : ''} of foreground speech with background speech under it (${secs.toFixed(1)} s) ${this.privacy.mute || this.privacy.skip ? 'are muted too' : 'will be silenced in the redacted audio'} — the command there is lost.`
-      : `⚠ ${overlaps.length} stretch${overlaps.length > 1 ? 'es' : ''} of foreground speech (${secs.toFixed(1)} s) have background speech under them: left audible so the command is kept (marked ⚠ in the lanes). Turn on strict privacy to mute them too.`;
   }
 
   // -------------------------------------------------------------------------------------
@@ -361,7 +343,7 @@ export class Reviewer {
 
   select(s, reveal = true) {
     this.selected = s;
-    const bg = s && (s.label === 'background' || (s.overlap && this.privacy.strict));
+    const bg = s && (s.label === 'background' || (s.overlap && this.privacy.settings.strict));
     this.el.reveal.disabled = !bg;
     this.el.reveal.textContent = s && this.revealed.has(s) ? 'Hide selected' : 'Reveal selected';
     if (s && reveal) this.viewport.ensureVisible(s.start, s.end);
@@ -380,95 +362,10 @@ export class Reviewer {
     return this.segmentAt(this.player.position);
   }
 
-  async togglePlay() {
-    if (!this.clip) return;
-    if (this.player.playing) this.player.pause();
-    else await this.player.play();
-    this.updatePlayButton();
-    if (this.player.playing) this.tick();
-  }
-
-  updatePlayButton() {
-    const playing = this.player && this.player.playing;
-    this.el.play.textContent = playing ? '❚❚ Pause' : '▶ Play';
-    this.el.play.setAttribute('aria-pressed', String(Boolean(playing)));
-    this.updatePlayhead();
-  }
-
-  tick() {
-    if (this.destroyed) return;
-    this.updatePlayhead();
-    if (this.player.playing) requestAnimationFrame(() => this.tick());
-    else this.updatePlayButton();
-  }
-
-  updatePlayhead() {
-    if (!this.clip || this.live.recording) return;
-    const pos = this.player.position;
-    const { start, span } = this.viewport.view;
-    if (this.player.playing && (pos > start + span * 0.98 || pos < start) && span < this.clip.duration) {
-      // Follow playback page by page.
-      this.viewport.setView(pos - span * 0.02, span);
-    }
-    const x = (100 * (pos - this.viewport.view.start)) / this.viewport.view.span;
-    const vis = x >= 0 && x <= 100;
-    for (const e of [this.el.specHead, this.el.lanesHead]) {
-      e.style.left = `${x}%`;
-      e.hidden = !vis;
-    }
-    this.el.overviewHead.style.left = `${(100 * pos) / this.clip.duration}%`;
-    this.el.time.textContent = `${fmtTime(pos)} / ${fmtTime(this.clip.duration)}`;
-  }
-
-  seek(t) {
-    if (!this.clip) return;
-    this.player.seek(t);
-    this.viewport.ensureVisible(t, t);
-    this.updatePlayhead();
-  }
-
-  setPlaybackRate(r) {
-    this.player.setRate(r);
-    this.el.rate.value = String(this.player.rate);
-  }
-
-  setLoop(loop) {
-    this.player.setLoop(loop);
-    this.el.loop.checked = Boolean(loop);
-  }
-
-  setPrivacy(p) {
-    Object.assign(this.privacy, p);
-    this.el.muteBackground.checked = this.privacy.mute;
-    this.el.skipBackground.checked = this.privacy.skip;
-    this.el.strictPrivacy.checked = this.privacy.strict;
-    this.el.hideBackground.checked = this.privacy.hide;
-    this.applyPrivacy();
-    if (this.clip) this.updateWarning();
-    this.scheduleRender('spec', 'lanes');
-  }
-
-  intervals() {
-    return this.clip ? silencedIntervals(this.clip.segments, { strict: this.privacy.strict }) : [];
-  }
-
-  applyPrivacy() {
-    if (!this.player) return;
-    this.player.setPolicy({ mute: this.privacy.mute, skip: this.privacy.skip, intervals: this.intervals() });
-  }
-
   toggleHelp(show = this.el.helpDialog.hidden) {
     this.el.helpDialog.hidden = !show;
     if (show) this.el.helpDialog.querySelector('button').focus({ preventScroll: true });
     else this.root.focus({ preventScroll: true });
-  }
-
-  toggleReveal() {
-    const s = this.current();
-    if (!s) return;
-    if (this.revealed.has(s)) this.revealed.delete(s);
-    else if (s.label === 'background' || s.overlap) this.revealed.add(s);
-    this.select(s, false);
   }
 
   flip() {
@@ -526,16 +423,16 @@ export class Reviewer {
       load: (src) => this.load(src),
       cancel: () => this.cancel(),
       /** @param {number} [from] */
-      play: (from) => this.player.play(from).then(() => { this.updatePlayButton(); this.tick(); }),
-      pause: () => { this.player.pause(); this.updatePlayButton(); },
+      play: (from) => this.player.play(from).then(() => { this.transport.updateButton(); this.transport.tick(); }),
+      pause: () => { this.player.pause(); this.transport.updateButton(); },
       /** @param {number} t */
-      seek: (t) => this.seek(t),
+      seek: (t) => this.transport.seek(t),
       /** @param {number} r */
-      setPlaybackRate: (r) => this.setPlaybackRate(r),
+      setPlaybackRate: (r) => this.transport.setRate(r),
       /** @param {boolean | [number, number]} loop */
-      setLoop: (loop) => this.setLoop(loop),
+      setLoop: (loop) => this.transport.setLoop(loop),
       /** @param {{ mute?: boolean, skip?: boolean, strict?: boolean, hide?: boolean }} p */
-      setPrivacy: (p) => this.setPrivacy(p),
+      setPrivacy: (p) => this.privacy.set(p),
       /** @param {number} start @param {number} span */
       setView: (start, span) => this.viewport.setView(start, span),
       fit: () => this.fit(),
@@ -560,7 +457,7 @@ export class Reviewer {
       },
       get position() { return self.live.recording ? self.live.recording.position : self.player ? self.player.position : 0; },
       get playing() { return Boolean(self.player && self.player.playing); },
-      get privacy() { return { ...self.privacy }; },
+      get privacy() { return { ...self.privacy.settings }; },
       get selected() { return self.selected ? { ...self.selected } : null; },
       get info() { return self.info ?? null; },
       get recording() { return Boolean(self.live.recording); },
@@ -578,7 +475,7 @@ export class Reviewer {
          * What playback outputs for [from, to) with the current privacy settings (rate 1).
          * @param {{ from?: number, to?: number, mute?: boolean, skip?: boolean }} [o]
          */
-        renderOutput: (o = {}) => renderOffline(self.clip.buffer, { to: self.clip.duration, mute: self.privacy.mute, skip: self.privacy.skip, intervals: self.intervals(), ...o }),
+        renderOutput: (o = {}) => renderOffline(self.clip.buffer, { to: self.clip.duration, mute: self.privacy.settings.mute, skip: self.privacy.settings.skip, intervals: self.privacy.intervals(), ...o }),
       },
     };
   }

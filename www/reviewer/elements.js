@@ -30,7 +30,7 @@ export function buildElements(r) {
   /** @param {string} name @param {boolean} checked @param {string} key */
   const checkbox = (name, checked, key) => {
     const input = h('input', { type: 'checkbox', class: `bysr-${name}`, id: id(name), checked });
-    input.addEventListener('change', () => r.setPrivacy({ [key]: input.checked }));
+    input.addEventListener('change', () => r.privacy.set({ [key]: input.checked }));
     return input;
   };
   /** @param {HTMLInputElement} input @param {string} label */
@@ -57,17 +57,17 @@ export function buildElements(r) {
       }
     }
   });
-  el.play = h('button', { type: 'button', class: 'bysr-play', id: id('play'), 'aria-keyshortcuts': 'Space', text: '▶ Play', onclick: () => r.togglePlay() });
+  el.play = h('button', { type: 'button', class: 'bysr-play', id: id('play'), 'aria-keyshortcuts': 'Space', text: '▶ Play', onclick: () => r.transport.toggle() });
   el.record = h('button', { type: 'button', class: 'bysr-record', id: id('record'), text: '● Record', onclick: () => r.toggleRecord() });
   if (r.opts.record === false) el.record.hidden = true;
   el.time = h('span', { class: 'bysr-time', id: id('time'), 'aria-live': 'off', text: '0:00.0 / 0:00.0' });
   el.rate = h('select', { class: 'bysr-rate', id: id('rate'), 'aria-label': 'Playback rate' },
     ...[0.5, 0.75, 1, 1.25, 1.5, 2].map((r) => h('option', { value: r, selected: r === 1, text: `${r}×` })));
-  el.rate.addEventListener('change', () => r.setPlaybackRate(Number(el.rate.value)));
+  el.rate.addEventListener('change', () => r.transport.setRate(Number(el.rate.value)));
   el.loop = h('input', { type: 'checkbox', class: 'bysr-loop', id: id('loop') });
-  el.loop.addEventListener('change', () => r.setLoop(el.loop.checked));
+  el.loop.addEventListener('change', () => r.transport.setLoop(el.loop.checked));
   el.undo = h('button', { type: 'button', class: 'bysr-undo', id: id('undo'), text: '↶ Undo', disabled: true, onclick: () => r.undo() });
-  el.reveal = h('button', { type: 'button', class: 'bysr-reveal', id: id('reveal'), text: 'Reveal selected', disabled: true, onclick: () => r.toggleReveal() });
+  el.reveal = h('button', { type: 'button', class: 'bysr-reveal', id: id('reveal'), text: 'Reveal selected', disabled: true, onclick: () => r.privacy.toggleReveal() });
   el.exportFormat = h('select', { class: 'bysr-export-format', id: id('export-format'), 'aria-label': 'Export format' },
     ...Object.entries(FORMATS).map(([k, [label]]) => h('option', { value: k, text: label })));
   el.exportButton = h('button', { type: 'button', class: 'bysr-export', id: id('export'), text: 'Export', onclick: () => r.download(el.exportFormat.value) });

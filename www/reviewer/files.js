@@ -68,7 +68,7 @@ async function redactedWav(r) {
     return v;
   };
   const parts = [];
-  const gen = redactedWavParts(get, { channels: c.channels, sampleRate: c.sampleRate, length: c.length, intervals: r.intervals() });
+  const gen = redactedWavParts(get, { channels: c.channels, sampleRate: c.sampleRate, length: c.length, intervals: r.privacy.intervals() });
   let t = performance.now();
   for (const part of gen) {
     parts.push(part);

@@ -21,17 +21,17 @@ export function onKey(r, e) {
     else r.undo();
   } else if (mod && k === 'y') r.redo();
   else if (mod) handled = false;
-  else if (k === ' ' || k === 'Spacebar') r.togglePlay();
-  else if (k === 'ArrowRight') r.seek(r.player.position + (e.shiftKey ? 5 : 1));
-  else if (k === 'ArrowLeft') r.seek(r.player.position - (e.shiftKey ? 5 : 1));
+  else if (k === ' ' || k === 'Spacebar') r.transport.toggle();
+  else if (k === 'ArrowRight') r.transport.seek(r.player.position + (e.shiftKey ? 5 : 1));
+  else if (k === 'ArrowLeft') r.transport.seek(r.player.position - (e.shiftKey ? 5 : 1));
   else if (k === 'n') jump(r, 1);
   else if (k === 'p') jump(r, -1);
   else if (k === 'f' || k === 'F') jump(r, e.shiftKey ? -1 : 1, 'foreground');
   else if (k === 'b' || k === 'B') jump(r, e.shiftKey ? -1 : 1, 'background');
   else if (k === 'x') r.flip();
-  else if (k === 'r') r.toggleReveal();
-  else if (k === 'm') r.setPrivacy({ mute: !r.privacy.mute });
-  else if (k === 's') r.setPrivacy({ skip: !r.privacy.skip });
+  else if (k === 'r') r.privacy.toggleReveal();
+  else if (k === 'm') r.privacy.set({ mute: !r.privacy.settings.mute });
+  else if (k === 's') r.privacy.set({ skip: !r.privacy.settings.skip });
   else if (k === 'u') r.undo();
   else if (k === 'U') r.redo();
   else if (k === '+' || k === '=') r.zoom(0.5);
@@ -62,6 +62,6 @@ export function jump(r, dir, label = null) {
     }
   }
   if (!target) return;
-  r.seek(target.start);
+  r.transport.seek(target.start);
   r.select(target);
 }

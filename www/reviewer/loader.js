@@ -70,7 +70,7 @@ export class Loader {
     const job = { id: ++this.seq, name, source: src.source ?? (src.url ? 'url' : src.file ? 'file' : 'audio'), t0: performance.now(), cancelled: false };
     this.job = job;
     r.player.pause();
-    r.updatePlayButton();
+    r.transport.updateButton();
     r.clearAlert();
     r.setState('analysing');
     this.showProgress(job, 0, 1);

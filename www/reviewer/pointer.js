@@ -39,7 +39,7 @@ export function wire(r) {
     if (!r.clip) return;
     const t = r.viewport.timeAtX(e.clientX, el.canvasWrap);
     r.select(r.segmentAt(t), false);
-    r.seek(t);
+    r.transport.seek(t);
   });
   el.canvasWrap.addEventListener('wheel', (e) => {
     if (!r.clip) return;
@@ -80,13 +80,13 @@ export function wire(r) {
     if (r.clip && el.lanes.classList.contains('bysr-dense')) {
       const t = r.viewport.timeAtX(e.clientX, el.lanes);
       r.select(r.segmentAt(t), false);
-      r.seek(t);
+      r.transport.seek(t);
       return;
     }
     const s = r.lanes.segOf(e.target);
     if (s && !targetOf(e).classList.contains('handle')) {
       r.select(s, false);
-      r.seek(s.start);
+      r.transport.seek(s.start);
     }
   });
   el.lanes.addEventListener('pointerdown', (e) => r.lanes.startEdgeDrag(e));

@@ -156,11 +156,11 @@ export class SpectrogramView {
     // Privacy: background regions blurred, dimmed and hatched unless revealed. The blurred
     // image is made once per draw; the hidden spans (merged when closer than a pixel) take
     // their pixels from it.
-    if (r.privacy.hide) {
+    if (r.privacy.settings.hide) {
       /** @type {[number, number][]} */
       const spans = [];
       for (const s of c.segments) {
-        if (s.end < view.start || s.start > view.start + view.span || !r.isHidden(s)) continue;
+        if (s.end < view.start || s.start > view.start + view.span || !r.privacy.isHidden(s)) continue;
         const x0 = Math.max(0, Math.floor((s.start - view.start) / spp));
         const x1 = Math.min(W, Math.ceil((s.end - view.start) / spp));
         const last = spans[spans.length - 1];
