@@ -18,6 +18,7 @@ run "wasm tests in Node" wasm-pack test --node --mode no-install
 run "wasm tests in headless Chromium" env WASM_BINDGEN_USE_BROWSER=1 \
   wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" --mode no-install
 run "wasm package build" bash scripts/build-wasm.sh
+run "TypeScript check (tsc)" npx tsc -p tsconfig.json --noEmit
 run "wasm API bad-input table in Node and Chromium" node --test tests/js/
 run "page tests in Chromium" node --test tests/browser/
 run "browser spectrogram benchmark smoke run" node benches/browser/spectrogram-bench.mjs --quick

@@ -1,3 +1,4 @@
+// @ts-check
 // The analysis worker: owns the bystander wasm module and everything heavy, so the page's
 // main thread never runs DSP or long loops.
 //
@@ -18,9 +19,8 @@
 //  - Live capture: the capture worklet's MessagePort is transferred here; every 128-sample
 //    block goes into the analyser, and closed segments (provisional labels) go to the page.
 //
-// Messages in: init, open {id, file}, begin/chunk/end {id, ...}, cancel {id}, tile {...},
-// live-start {id, sampleRate, port}, live-stop {id}, drop {id}, free.
-// Messages out: ready, begin, pcm, progress, segments, report, not-wav, live, tile, error, freed.
+// The messages in and out, and their shapes: protocol.js.
+import { FROM_WORKER as OUT, TO_WORKER as IN } from './protocol.js';
 import { loadBystander } from './bystander-loader.js';
 import { parseWavHeader, sniffAudio, wavToFloat } from './audio-format.js';
 import { readWebm } from './webm.js';
@@ -45,7 +45,14 @@ const alloc = (n) => {
   const buf = pool.pop();
   return buf && buf.byteLength >= 4 * n ? new Float32Array(buf, 0, n) : new Float32Array(n);
 };
-const post = (msg, transfer = []) => self.postMessage(msg, transfer);
+/**
+ * This worker's global scope (the checked libs describe a window's).
+ * @type {{ postMessage(msg: import('./protocol.js').WorkerMessage, transfer: Transferable[]): void,
+ *   onmessage: ((e: MessageEvent) => void) | null }}
+ */
+const scope = /** @type {any} */ (self);
+/** @param {import('./protocol.js').WorkerMessage} msg @param {Transferable[]} [transfer] */
+const post = (msg, transfer = []) => scope.postMessage(msg, transfer);
 
 class Clip {
   constructor(id, sampleRate, channels, length, live = false) {
@@ -62,6 +69,10 @@ class Clip {
     this.bucket = Math.max(1, Math.ceil(length / PEAK_BUCKETS));
     this.peaks = live ? null : new Float32Array(2 * Math.ceil(length / this.bucket));
     this.provisional = [];
+    /** @type {MessagePort | null} the capture worklet's port while recording */
+    this.port = null;
+    /** @type {string[]} the decoder's warnings */
+    this.warnings = [];
   }
 
   /** Averages the channels into the mono buffer, analyses, updates the peaks. */
@@ -135,7 +146,7 @@ class Clip {
 }
 
 function progress(clip) {
-  post({ t: 'progress', id: clip.id, done: clip.filled, total: clip.length, ms: performance.now() - clip.t0 });
+  post({ t: OUT.PROGRESS, id: clip.id, done: clip.filled, total: clip.length, ms: performance.now() - clip.t0 });
 }
 
 function complete(clip) {
@@ -150,11 +161,11 @@ function complete(clip) {
   // of them would take the page tens of milliseconds to receive), then the rest.
   const segments = report.segments;
   for (let i = 0; i < segments.length; i += 250) {
-    post({ t: 'segments', id: clip.id, segments: segments.slice(i, i + 250) });
+    post({ t: OUT.SEGMENTS, id: clip.id, segments: segments.slice(i, i + 250) });
   }
   report.segments = [];
   post({
-    t: 'report', id: clip.id, report, peaks: peaks.slice(), bucket: clip.bucket, length: clip.filled,
+    t: OUT.REPORT, id: clip.id, report, peaks: peaks.slice(), bucket: clip.bucket, length: clip.filled,
     ms: performance.now() - clip.t0, wasmBytes: wasmBytes(), warnings: clip.warnings ?? [],
   }, [report.foregroundProbability.buffer, report.backgroundProbability.buffer]);
 }
@@ -187,7 +198,7 @@ function overview({ id, width, height }) {
   g.fillStyle = '#5b6470';
   g.fill();
   const bitmap = canvas.transferToImageBitmap();
-  post({ t: 'overview', id, bitmap }, [bitmap]);
+  post({ t: OUT.OVERVIEW, id, bitmap }, [bitmap]);
 }
 
 function wasmBytes() {
@@ -235,14 +246,14 @@ async function openFile({ id, file }) {
     const decoded = DEMUXED.has(container) ? await decodePackets(id, file, container)
       : !BROWSER_ONLY.has(container) && await decodeFile(id, file);
     if (decoded) return;
-    post({ t: 'not-wav', id, reason });
+    post({ t: OUT.NOT_WAV, id, reason });
     return;
   }
   if (h.frames === 0) throw new Error('the file contains no audio samples');
   if (cancelled.delete(id)) return;
   const clip = new Clip(id, h.sampleRate, h.channels, h.frames);
   clips.set(id, clip);
-  post({ t: 'begin', id, sampleRate: h.sampleRate, channels: h.channels, length: h.frames, format: `WAV ${h.float ? 'float' : 'PCM'} ${h.bits}-bit` });
+  post({ t: OUT.BEGIN, id, sampleRate: h.sampleRate, channels: h.channels, length: h.frames, format: `WAV ${h.float ? 'float' : 'PCM'} ${h.bits}-bit` });
   const total = h.frames * h.blockAlign;
   const step = CHUNK_FRAMES * h.blockAlign;
   for (let off = 0; off < total; off += step) {
@@ -259,7 +270,7 @@ async function openFile({ id, file }) {
 function sendPcm(clip, channels) {
   const offset = clip.filled;
   clip.ingest(channels);
-  post({ t: 'pcm', id: clip.id, offset, channels, done: clip.filled, total: clip.length, ms: performance.now() - clip.t0 },
+  post({ t: OUT.PCM, id: clip.id, offset, channels, done: clip.filled, total: clip.length, ms: performance.now() - clip.t0 },
     channels.map((c) => c.buffer));
 }
 
@@ -285,7 +296,7 @@ async function decodeFile(id, file) {
     const clip = new Clip(id, sampleRate, channels, length);
     clips.set(id, clip);
     const format = CODEC_NAMES[decoder.codec] ?? `WAV ${decoder.codec}`;
-    post({ t: 'begin', id, sampleRate, channels, length, format, decoder: 'bystander' });
+    post({ t: OUT.BEGIN, id, sampleRate, channels, length, format, decoder: 'bystander' });
     for (;;) {
       // The container's length can be off by part of a packet: the page's playback buffer
       // has `length` frames, so a longer decode is cut there.
@@ -396,7 +407,7 @@ async function decodePackets(id, file, container) {
           if (rate < 8000 || rate > 384000 || length <= 0) throw new Error(`unsupported stream: ${rate} Hz, ${length} frames`);
           clip = new Clip(id, rate, channels, length);
           clips.set(id, clip);
-          post({ t: 'begin', id, sampleRate: rate, channels, length, format: `${CONTAINER_NAMES[container]} Opus`, decoder: 'webcodecs' });
+          post({ t: OUT.BEGIN, id, sampleRate: rate, channels, length, format: `${CONTAINER_NAMES[container]} Opus`, decoder: 'webcodecs' });
         }
         let from = 0;
         while (from < data.numberOfFrames && clip.filled + fill < clip.length) {
@@ -448,9 +459,9 @@ function tile(msg) {
   if (!clip) return;
   const img = tileImage(b, clip.mono, clip.live ? clip.filled : clip.length, clip.sampleRate, msg);
   const canvas = new OffscreenCanvas(img.width, img.height);
-  canvas.getContext('2d').putImageData(new ImageData(img.rgba, img.width, img.height), 0, 0);
+  canvas.getContext('2d').putImageData(new ImageData(/** @type {Uint8ClampedArray<ArrayBuffer>} */ (img.rgba), img.width, img.height), 0, 0);
   const bitmap = canvas.transferToImageBitmap();
-  post({ t: 'tile', id: msg.id, key: msg.key, bitmap, width: img.width, height: img.height }, [bitmap]);
+  post({ t: OUT.TILE, id: msg.id, key: msg.key, bitmap, width: img.width, height: img.height }, [bitmap]);
 }
 
 function liveStart({ id, sampleRate, port }) {
@@ -474,7 +485,7 @@ function liveStart({ id, sampleRate, port }) {
           return sp ? sp.end : r.end;
         });
       }
-      post({ t: 'live', id, segments: closed, speechEnds, position: clip.filled / sampleRate, sentAt: now() });
+      post({ t: OUT.LIVE, id, segments: closed, speechEnds, position: clip.filled / sampleRate, sentAt: now() });
     }
   };
 }
@@ -488,46 +499,46 @@ function liveStop({ id }) {
   if (clip.filled === 0) {
     clip.free();
     clips.delete(id);
-    post({ t: 'error', id, message: 'nothing was recorded' });
+    post({ t: OUT.ERROR, id, message: 'nothing was recorded' });
     return;
   }
   // Send the recording back in chunks (the page builds the AudioBuffer for playback).
-  post({ t: 'begin', id, sampleRate: clip.sampleRate, channels: 1, length: clip.filled, live: true });
+  post({ t: OUT.BEGIN, id, sampleRate: clip.sampleRate, channels: 1, length: clip.filled, live: true });
   for (let off = 0; off < clip.filled; off += CHUNK_FRAMES) {
     const part = clip.mono.slice(off, Math.min(clip.filled, off + CHUNK_FRAMES));
-    post({ t: 'pcm', id, offset: off, channels: [part], done: clip.filled, total: clip.filled }, [part.buffer]);
+    post({ t: OUT.PCM, id, offset: off, channels: [part], done: clip.filled, total: clip.filled }, [part.buffer]);
   }
   complete(clip);
 }
 
 async function handle(msg) {
   switch (msg.t) {
-    case 'init': {
+    case IN.INIT: {
       b = await loadBystander();
-      post({ t: 'ready', version: b.version(), simd: b.simd, tileApi: typeof b.spectrogramTile === 'function' });
+      post({ t: OUT.READY, version: b.version(), simd: b.simd, tileApi: typeof b.spectrogramTile === 'function' });
       break;
     }
-    case 'open':
+    case IN.OPEN:
       await openFile(msg);
       break;
-    case 'begin': {
+    case IN.BEGIN: {
       const clip = new Clip(msg.id, msg.sampleRate, msg.channels, msg.length);
       clips.set(msg.id, clip);
       break;
     }
-    case 'chunk': {
+    case IN.CHUNK: {
       const clip = clips.get(msg.id);
       if (!clip || clip.cancelled) return;
       clip.ingest(msg.channels);
       progress(clip);
       break;
     }
-    case 'end': {
+    case IN.END: {
       const clip = clips.get(msg.id);
       if (clip && !clip.cancelled) complete(clip);
       break;
     }
-    case 'cancel': {
+    case IN.CANCEL: {
       const clip = clips.get(msg.id);
       if (clip) {
         clip.free();
@@ -535,27 +546,27 @@ async function handle(msg) {
       } else cancelled.add(msg.id);
       break;
     }
-    case 'adopt':
+    case IN.ADOPT:
       dropOthers(msg.id);
       break;
-    case 'tile':
+    case IN.TILE:
       tile(msg);
       break;
-    case 'overview':
+    case IN.OVERVIEW:
       overview(msg);
       break;
-    case 'recycle':
+    case IN.RECYCLE:
       if (pool.length < 8) pool.push(...msg.buffers.slice(0, 8 - pool.length));
       break;
-    case 'live-start':
+    case IN.LIVE_START:
       liveStart(msg);
       break;
-    case 'live-stop':
+    case IN.LIVE_STOP:
       liveStop(msg);
       break;
-    case 'free':
+    case IN.FREE:
       dropOthers(-1);
-      post({ t: 'freed' });
+      post({ t: OUT.FREED });
       break;
     default:
       throw new Error(`unknown message ${msg.t}`);
@@ -564,14 +575,14 @@ async function handle(msg) {
 
 // Messages are handled as they arrive; an 'open' reads its file asynchronously, so a later
 // 'cancel' or 'tile' is handled between its chunks.
-self.onmessage = (e) => {
+scope.onmessage = (e) => {
   const msg = e.data;
   handle(msg).catch((err) => {
     const clip = clips.get(msg.id);
-    if (clip && msg.t !== 'tile') {
+    if (clip && msg.t !== IN.TILE) {
       clip.free();
       clips.delete(msg.id);
     }
-    post({ t: 'error', id: msg.id, request: msg.t, key: msg.key, message: String((err && err.message) || err) });
+    post({ t: OUT.ERROR, id: msg.id, request: msg.t, key: msg.key, message: String((err && err.message) || err) });
   });
 };

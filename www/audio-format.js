@@ -1,3 +1,4 @@
+// @ts-check
 // Audio container facts, without decoding: the WAV parser the analysis worker uses (PCM and
 // float WAV are converted to samples in the worker, so a 60-minute WAV never blocks the
 // page), and a sniffer that finds the original sample rate of compressed files, so that the

@@ -1,3 +1,4 @@
+// @ts-check
 // Loads the bystander wasm package, choosing the SIMD build when the engine supports wasm
 // simd128 (feature test: validate a tiny module that uses a v128 instruction) and the
 // portable build otherwise. Both builds export the same API.
@@ -22,9 +23,15 @@ export function simdSupported() {
 }
 
 /**
+ * The loaded package: its exports (www/pkg/bystander.d.ts), `simd` (which build is in use) and
+ * `memory` (the module's WebAssembly.Memory).
+ * @typedef {typeof import('./pkg/bystander.js') & { simd: boolean, memory: WebAssembly.Memory }} Bystander
+ */
+
+/**
  * Imports and initialises one build.
  * @param {{ simd?: boolean }} [options] force a build (default: feature test)
- * @returns {Promise<object>} the package's exports plus `simd` (which build is in use) and
+ * @returns {Promise<Bystander>} the package's exports plus `simd` (which build is in use) and
  *   `memory` (the module's WebAssembly.Memory, for reporting its size)
  */
 export async function loadBystander(options = {}) {

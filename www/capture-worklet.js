@@ -1,3 +1,4 @@
+// @ts-check
 // Live capture for the review page: forwards every 128-sample render quantum of the first
 // input channel, unchanged, to the analysis worker through a MessagePort the page transfers
 // here ({ port } on this node's own port). Outputs silence (the node is not monitored).

@@ -1,3 +1,4 @@
+// @ts-check
 // A review tool embedding bystander: mount once, load clip after clip, listen for edits,
 // unmount. The clips here are the bundled sample and two made-up signals given as samples
 // (a tool would pass Files from its queue, or decoded Float32Arrays).

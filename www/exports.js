@@ -1,3 +1,4 @@
+// @ts-check
 // Pure functions of the review page, shared by the page, the embedding API and Node tests:
 // the privacy policy (which stretches are silenced, and the gain curve around them), the
 // annotation formats (the same text the CLI writes: src/segment.rs), Label Studio JSON,
@@ -134,7 +135,7 @@ export function toLabelStudio(segments, { audio = 'audio.wav', duration = 0 } = 
 export function reportJson(report, segments, { file = null, edits = 0 } = {}) {
   const plain = { ...report };
   for (const k of ['foregroundProbability', 'backgroundProbability']) {
-    if (plain[k] && ArrayBuffer.isView(plain[k])) plain[k] = Array.from(plain[k], (x) => Math.round(x * 1e4) / 1e4);
+    if (plain[k] && ArrayBuffer.isView(plain[k])) plain[k] = Array.from(/** @type {Float32Array} */ (plain[k]), (x) => Math.round(x * 1e4) / 1e4);
   }
   plain.segments = segments.map((s) => ({ ...s }));
   if (file != null) plain.file = file;
@@ -224,33 +225,6 @@ export function* redactedWavParts(source, { channels, sampleRate, length, interv
     }
     yield new Uint8Array(out.buffer);
   }
-}
-
-/** Reads a PCM/float WAV into { sampleRate, channels: Float32Array[] } (tests, import). */
-export function decodeWav(bytes) {
-  const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const dv = new DataView(b.buffer, b.byteOffset, b.length);
-  const tag = (i) => String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3]);
-  if (tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw new Error('not a WAV file');
-  let fmt = null;
-  for (let i = 12; i + 8 <= b.length;) {
-    const size = dv.getUint32(i + 4, true);
-    if (tag(i) === 'fmt ') {
-      fmt = { format: dv.getUint16(i + 8, true), channels: dv.getUint16(i + 10, true), sampleRate: dv.getUint32(i + 12, true), bits: dv.getUint16(i + 22, true) };
-    } else if (tag(i) === 'data') {
-      const bps = fmt.bits / 8;
-      const frames = Math.floor(size / (bps * fmt.channels));
-      const channels = Array.from({ length: fmt.channels }, () => new Float32Array(frames));
-      for (let f = 0, p = i + 8; f < frames; f++) {
-        for (let c = 0; c < fmt.channels; c++, p += bps) {
-          channels[c][f] = fmt.format === 3 ? dv.getFloat32(p, true) : fmt.bits === 16 ? dv.getInt16(p, true) / 32768 : dv.getInt32(p, true) / 2147483648;
-        }
-      }
-      return { sampleRate: fmt.sampleRate, channels, bits: fmt.bits, format: fmt.format };
-    }
-    i += 8 + size + (size & 1);
-  }
-  throw new Error('no data chunk');
 }
 
 /** Export formats: id -> [label, file extension, MIME type]. */

@@ -1,3 +1,4 @@
+// @ts-check
 // The review page: a thin page over mountReviewer (reviewer.js). Opens with the bundled
 // sample clip already analysed; files come from the file input or drag and drop.
 // window.bystanderDemo exposes the controller for tests and curious users.

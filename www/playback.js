@@ -1,3 +1,4 @@
+// @ts-check
 // Playback for the review page (Web Audio). The clip plays as a chain of "pieces", each an
 // AudioBufferSourceNode -> GainNode scheduled ahead on the context clock:
 //  - mute: each piece's gain follows the privacy curve (exports.js gainBreakpoints): 0 over
@@ -56,7 +57,7 @@ function schedulePiece(ctx, buffer, dest, { a, b, when, rate, points }) {
 }
 
 export class Player {
-  /** @param {BaseAudioContext} ctx */
+  /** @param {AudioContext} ctx */
   constructor(ctx) {
     this.ctx = ctx;
     this.out = ctx.createGain();

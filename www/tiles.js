@@ -1,3 +1,4 @@
+// @ts-check
 // Spectrogram tiles for the visible range (used by analysis-worker.js; testable in Node).
 // A tile is `count` image columns from column `first` at hop `hop` samples: each the same
 // column that the whole-clip `spectrogramImage` draws at that hop (a frame of nFft samples
@@ -5,7 +6,7 @@
 // 'constant'), so tiles side by side are the whole-clip image, never computed as a whole.
 
 /**
- * @param {object} b the loaded bystander package
+ * @param {import('./bystander-loader.js').Bystander} b the loaded bystander package
  * @param {Float32Array} mono the clip (at least `length` samples)
  * @param {number} length clip length in samples
  * @param {number} rate sample rate, Hz

@@ -1,3 +1,4 @@
+// @ts-check
 // A small WebM/Matroska demuxer for the analysis worker: the first audio track's codec,
 // setup bytes and packets, so that a WebM (what MediaRecorder writes) is decoded in the
 // worker by WebCodecs instead of on the page's main thread. Pure JS: a corrupt file throws

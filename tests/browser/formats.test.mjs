@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { decodeWav } from '../../www/exports.js';
+import { decodeWav } from './wav.mjs';
 import { ROOT, SHOTS, setup, openPage, waitClip, laneSegments, compareWithCli, decodeAudioDataSegments, wavBytes } from './helpers.mjs';
 
 const FIXTURES = path.join(ROOT, 'tests/fixtures/audio');

@@ -100,7 +100,7 @@ export async function laneSegments(page, scope = '') {
 export async function waitTiles(page, timeout = READY_TIMEOUT) {
   await page.waitForFunction(() => {
     const r = window.bystanderDemo.reviewer;
-    return r.view.tilesMissing === 0 && r.view.tiles > 0;
+    return r.debug.view.tilesMissing === 0 && r.debug.view.tiles > 0;
   }, null, { timeout, polling: 50 });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }

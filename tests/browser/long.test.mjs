@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeWav } from '../../www/exports.js';
+import { decodeWav } from './wav.mjs';
 import { ROOT, SHOTS, setup, openPage, waitClip, waitTiles, wavBytes } from './helpers.mjs';
 import { repeatOggOpus } from './ogg.mjs';
 
@@ -156,7 +156,7 @@ test(`a ${MINUTES}-minute WAV is analysed off the main thread: no long task`, as
   assert.ok(m.progressTexts.some((t) => /about \d+ s left|less than a second left/.test(t)), 'time remaining shown');
 
   // Whole clip in view: coarse tiles only (a few hundred columns), never the whole spectrogram.
-  const view = await page.evaluate(() => window.bystanderDemo.reviewer.view);
+  const view = await page.evaluate(() => window.bystanderDemo.reviewer.debug.view);
   assert.ok(view.level >= 8, `level ${view.level}`);
   assert.ok(view.tiles <= 16, `${view.tiles} tiles`);
   await page.screenshot({ path: path.join(SHOTS, 'review-hour.png'), fullPage: true });
@@ -164,7 +164,7 @@ test(`a ${MINUTES}-minute WAV is analysed off the main thread: no long task`, as
   // Zoom to 10 s at minute 30: full-resolution tiles for that range only.
   await page.evaluate(() => window.bystanderDemo.reviewer.setView(1800, 10));
   await waitTiles(page);
-  const z = await page.evaluate(() => window.bystanderDemo.reviewer.view);
+  const z = await page.evaluate(() => window.bystanderDemo.reviewer.debug.view);
   assert.equal(z.level, 0);
   const zl = await page.locator('.bysr-lanes .segment').count();
   assert.ok(zl > 0 && zl < 20, `${zl} lane elements in 10 s`);

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { CSP } from '../../scripts/serve.mjs';
-import { decodeWav } from '../../www/exports.js';
+import { decodeWav } from './wav.mjs';
 import { ROOT, SHOTS, setup, openPage, waitState, waitClip, laneSegments, waitTiles,
   downloadBuffer, wavBytes, cliBinary, compareWithCli, decodeAudioDataSegments } from './helpers.mjs';
 
@@ -114,7 +114,7 @@ test('the sample opens analysed, with foreground and background lanes over the s
   await reviewer(() => window.bystanderDemo.reviewer.setView(2, 4));
   await waitTiles(page);
   await page.waitForTimeout(100);
-  const view = await reviewer(() => window.bystanderDemo.reviewer.view);
+  const view = await reviewer(() => window.bystanderDemo.reviewer.debug.view);
   assert.equal(view.level, 0);
   assert.ok(Math.abs(view.start - 2) < 1e-9 && Math.abs(view.span - 4) < 1e-9);
   const zoomed = await laneSegments(page);
@@ -154,7 +154,7 @@ test('keyboard: f/b/n/p move the playhead, x flips, undo, arrows, space, help on
   await page.keyboard.press('f');
   assert.ok(Math.abs((await pos()) - fgs[1].start) < 1e-6, 'f again -> the next foreground segment');
   const playhead = await page.evaluate(() => parseFloat(document.querySelector('.bysr-canvas-wrap .bysr-playhead').style.left));
-  const v = await reviewer(() => window.bystanderDemo.reviewer.view);
+  const v = await reviewer(() => window.bystanderDemo.reviewer.debug.view);
   assert.ok(Math.abs(playhead - (100 * (fgs[1].start - v.start)) / v.span) < 0.01, 'the playhead is drawn there');
 
   const p0 = await pos();
@@ -215,7 +215,7 @@ test('background is blurred on the spectrogram until revealed (r)', async () => 
   // Brightness of the segment's columns (hidden: dimmed under a dark veil).
   const detail = () => page.evaluate(({ a, b }) => {
     const c = document.getElementById('spectrogram');
-    const v = window.bystanderDemo.reviewer.view;
+    const v = window.bystanderDemo.reviewer.debug.view;
     const x0 = Math.ceil(((a - v.start) / v.span) * c.width) + 2;
     const x1 = Math.floor(((b - v.start) / v.span) * c.width) - 2;
     const { data } = c.getContext('2d').getImageData(x0, 0, x1 - x0, c.height);
@@ -265,7 +265,7 @@ async function playbackFacts(opts) {
   return page.evaluate(async (o) => {
     const r = window.bystanderDemo.reviewer;
     r.setPrivacy(o.privacy);
-    const out = await r.renderOutput();
+    const out = await r.debug.renderOutput();
     const y = out.getChannelData(0);
     const rate = out.sampleRate;
     const facts = (a, b) => {

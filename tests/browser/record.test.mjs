@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeWav } from '../../www/exports.js';
+import { decodeWav } from './wav.mjs';
 import { ROOT, SHOTS, setup, openPage, waitClip, wavBytes } from './helpers.mjs';
 
 let env;
@@ -47,11 +47,11 @@ test('recording shows provisional labels within 500 ms of the end of each speech
   await page.click('#record');
   await page.waitForFunction(() => document.body.dataset.state === 'recording');
   // The file plays for 27.5 s; its four speech segments close in the pauses.
-  await page.waitForFunction(() => window.bystanderDemo.reviewer.liveDelays.length >= 3, null, { timeout: 30000 });
+  await page.waitForFunction(() => window.bystanderDemo.reviewer.debug.liveDelays.length >= 3, null, { timeout: 30000 });
   await page.screenshot({ path: path.join(SHOTS, 'review-recording.png'), fullPage: true });
   await page.waitForFunction(() => window.bystanderDemo.reviewer.position > 27.8, null, { timeout: 45000, polling: 200 });
   const lanes = await page.locator('.bysr-lanes .segment').count();
-  const delays = await page.evaluate(() => window.bystanderDemo.reviewer.liveDelays);
+  const delays = await page.evaluate(() => window.bystanderDemo.reviewer.debug.liveDelays);
   await page.click('#record');
   await page.waitForFunction(() => document.body.dataset.state === 'ready'
     && window.bystanderDemo.reviewer.clip.source === 'recording', null, { timeout: 30000 });

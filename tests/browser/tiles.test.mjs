@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import init, * as b from '../../www/pkg/bystander.js';
 import { tileImage } from '../../www/tiles.js';
-import { decodeWav, redactedWavParts, silencedIntervals, toTextGrid, parseReport, reportJson } from '../../www/exports.js';
+import { redactedWavParts, silencedIntervals, toTextGrid, parseReport, reportJson } from '../../www/exports.js';
+import { decodeWav } from './wav.mjs';
 import { parseWavHeader, sniffAudio, wavToFloat } from '../../www/audio-format.js';
 import { ROOT, wavBytes } from './helpers.mjs';
 

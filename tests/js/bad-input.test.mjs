@@ -8,12 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTable } from './bad-input-table.mjs';
-import { readWav } from '../../scripts/compare-native-wasm.mjs';
+import { decodeWav } from '../browser/wav.mjs';
 import { launchChromium } from '../../scripts/chromium.mjs';
 import { serve } from '../../scripts/serve.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const speech = readWav(path.join(ROOT, 'www/samples/sample.wav'));
+const sampleWav = decodeWav(fs.readFileSync(path.join(ROOT, 'www/samples/sample.wav')));
+const speech = { samples: sampleWav.channels[0], rate: sampleWav.sampleRate }; // a mono clip
 assert.equal(speech.rate, 16000);
 
 async function loadNode(dir) {

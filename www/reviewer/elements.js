@@ -1,0 +1,169 @@
+// @ts-check
+// The reviewer's elements: toolbar, progress, overview, spectrogram, lanes, settings, help.
+// Built once per component (class names `bysr-*`; ids too with the `ids` option); the
+// controls call the reviewer's actions.
+import { FORMATS } from '../exports.js';
+import { h, errorText } from './dom.js';
+import { IMAGE_HEIGHT } from './spectrogram.js';
+
+export const SHORTCUTS = [
+  ['Space', 'play / pause'],
+  ['← / →', 'seek 1 s back / forward (Shift: 5 s)'],
+  ['n / p', 'next / previous segment'],
+  ['f / b', 'next foreground / background segment (Shift: previous)'],
+  ['x', 'flip the label of the current segment'],
+  ['r', 'reveal / hide the current background segment on the spectrogram'],
+  ['m / s', 'mute background on / off; skip background on / off'],
+  ['+ / − / 0', 'zoom in / out / whole clip'],
+  ['Ctrl+Z / Ctrl+Shift+Z (or u)', 'undo / redo'],
+  ['?', 'this help; Esc closes it'],
+];
+
+/**
+ * Builds the component's elements in `r.root` and returns them by name.
+ * @param {import('../reviewer.js').Reviewer} r
+ */
+export function buildElements(r) {
+  const ids = r.opts.ids;
+  const id = (name) => (ids ? name : null);
+  const el = {};
+  /** @param {string} name @param {boolean} checked @param {string} key */
+  const checkbox = (name, checked, key) => {
+    const input = h('input', { type: 'checkbox', class: `bysr-${name}`, id: id(name), checked });
+    input.addEventListener('change', () => r.privacy.set({ [key]: input.checked }));
+    return input;
+  };
+  /** @param {HTMLInputElement} input @param {string} label */
+  const check = (input, label) => h('label', { class: 'bysr-check' }, input, ` ${label}`);
+  el.muteBackground = checkbox('mute-background', true, 'mute');
+  el.skipBackground = checkbox('skip-background', false, 'skip');
+  el.strictPrivacy = checkbox('strict-privacy', false, 'strict');
+  el.hideBackground = checkbox('hide-background', true, 'hide');
+  el.file = h('input', { type: 'file', class: 'bysr-file', id: id('file'), accept: 'audio/*,video/webm,.wav,.mp3,.flac,.ogg,.opus,.m4a,.webm' });
+  el.file.addEventListener('change', () => {
+    const f = el.file.files && el.file.files[0];
+    if (f) r.load({ file: f }).catch(() => {});
+    el.file.value = '';
+  });
+  el.importFile = h('input', { type: 'file', class: 'bysr-import-file', id: id('import-file'), accept: '.json,application/json' });
+  el.importFile.addEventListener('change', async () => {
+    const f = el.importFile.files && el.importFile.files[0];
+    el.importFile.value = '';
+    if (f) {
+      try {
+        r.importReport(await f.text());
+      } catch (err) {
+        r.alert(`Could not import ${f.name}: ${errorText(err)}`);
+      }
+    }
+  });
+  el.play = h('button', { type: 'button', class: 'bysr-play', id: id('play'), 'aria-keyshortcuts': 'Space', text: '▶ Play', onclick: () => r.transport.toggle() });
+  el.record = h('button', { type: 'button', class: 'bysr-record', id: id('record'), text: '● Record', onclick: () => r.toggleRecord() });
+  if (r.opts.record === false) el.record.hidden = true;
+  el.time = h('span', { class: 'bysr-time', id: id('time'), 'aria-live': 'off', text: '0:00.0 / 0:00.0' });
+  el.rate = h('select', { class: 'bysr-rate', id: id('rate'), 'aria-label': 'Playback rate' },
+    ...[0.5, 0.75, 1, 1.25, 1.5, 2].map((r) => h('option', { value: r, selected: r === 1, text: `${r}×` })));
+  el.rate.addEventListener('change', () => r.transport.setRate(Number(el.rate.value)));
+  el.loop = h('input', { type: 'checkbox', class: 'bysr-loop', id: id('loop') });
+  el.loop.addEventListener('change', () => r.transport.setLoop(el.loop.checked));
+  el.undo = h('button', { type: 'button', class: 'bysr-undo', id: id('undo'), text: '↶ Undo', disabled: true, onclick: () => r.undo() });
+  el.reveal = h('button', { type: 'button', class: 'bysr-reveal', id: id('reveal'), text: 'Reveal selected', disabled: true, onclick: () => r.privacy.toggleReveal() });
+  el.exportFormat = h('select', { class: 'bysr-export-format', id: id('export-format'), 'aria-label': 'Export format' },
+    ...Object.entries(FORMATS).map(([k, [label]]) => h('option', { value: k, text: label })));
+  el.exportButton = h('button', { type: 'button', class: 'bysr-export', id: id('export'), text: 'Export', onclick: () => r.download(el.exportFormat.value) });
+  el.help = h('button', { type: 'button', class: 'bysr-help-button', 'aria-keyshortcuts': '?', text: '? Keys', onclick: () => r.toggleHelp() });
+
+  el.toolbar = h('div', { class: 'bysr-toolbar', role: 'toolbar', 'aria-label': 'Reviewer' },
+    h('div', { class: 'bysr-group' },
+      h('label', { class: 'bysr-open' }, h('span', { text: 'Open audio…' }), el.file), el.record),
+    h('div', { class: 'bysr-group' }, el.play, el.time,
+      h('label', { class: 'bysr-check' }, 'Rate ', el.rate),
+      h('label', { class: 'bysr-check' }, el.loop, ' Loop')),
+    h('div', { class: 'bysr-group bysr-privacy', role: 'group', 'aria-label': 'Privacy' },
+      check(el.muteBackground, 'Mute background speech'),
+      check(el.skipBackground, 'Skip background speech'),
+      check(el.strictPrivacy, 'Strict privacy (mute overlaps too)'),
+      check(el.hideBackground, 'Blur background on the spectrogram'),
+      el.reveal),
+    h('div', { class: 'bysr-group' },
+      h('button', { type: 'button', class: 'bysr-zoom-out', 'aria-label': 'Zoom out', text: '−', onclick: () => r.zoom(2) }),
+      h('button', { type: 'button', class: 'bysr-zoom-in', 'aria-label': 'Zoom in', text: '+', onclick: () => r.zoom(0.5) }),
+      h('button', { type: 'button', class: 'bysr-zoom-fit', text: 'Fit', onclick: () => r.fit() }),
+      el.undo,
+      el.exportFormat, el.exportButton,
+      h('label', { class: 'bysr-open' }, h('span', { text: 'Import JSON…' }), el.importFile),
+      el.help));
+
+  el.progressBar = h('progress', { class: 'bysr-progress-bar', max: 1, value: 0 });
+  el.progressText = h('span', { class: 'bysr-progress-text', 'aria-live': 'polite' });
+  el.cancel = h('button', { type: 'button', class: 'bysr-cancel', id: id('cancel'), text: 'Cancel', onclick: () => r.cancel() });
+  el.progress = h('div', { class: 'bysr-progress', id: id('progress'), hidden: true }, el.progressBar, el.progressText, el.cancel);
+  el.alert = h('div', { class: 'bysr-alert', id: id('alert'), role: 'alert', hidden: true });
+  el.warning = h('div', { class: 'bysr-warning bysr-none', id: id('overlap-warning'), role: 'status' });
+  el.status = h('p', { class: 'bysr-status', id: id('status'), 'aria-live': 'polite', text: 'Loading the analyser…' });
+  el.build = h('span', { class: 'bysr-build', id: id('build-info') });
+
+  // Overview (waveform of the whole clip, the visible window, the playhead).
+  el.overview = h('canvas', { class: 'bysr-overview', id: id('overview'), height: 48, 'aria-label': 'Waveform of the whole clip; click or drag to move the view' });
+  el.window = h('div', { class: 'bysr-window' });
+  el.overviewHead = h('div', { class: 'bysr-playhead' });
+  el.overviewWrap = h('div', { class: 'bysr-overview-wrap' }, el.overview, el.window, el.overviewHead);
+
+  el.timeAxis = h('div', { class: 'bysr-time-axis', id: id('time-axis'), 'aria-hidden': 'true' });
+  el.freqAxis = h('div', { class: 'bysr-freq-axis', id: id('freq-axis'), 'aria-hidden': 'true' });
+  el.canvas = h('canvas', { class: 'bysr-spectrogram', id: id('spectrogram'), width: 1, height: IMAGE_HEIGHT, role: 'img', 'aria-label': 'Spectrogram' });
+  el.specHead = h('div', { class: 'bysr-playhead' });
+  el.canvasWrap = h('div', { class: 'bysr-canvas-wrap' }, el.canvas, el.specHead);
+  el.lanes = h('div', { class: 'bysr-lanes', id: id('lanes'), role: 'list', 'aria-label': 'Foreground and background speech' },
+    el.laneCanvas = h('canvas', { class: 'bysr-lanes-canvas', 'aria-hidden': 'true' }),
+    h('div', { class: 'bysr-lane', dataset: { lane: 'foreground' } }),
+    h('div', { class: 'bysr-lane', dataset: { lane: 'background' } }),
+    el.lanesHead = h('div', { class: 'bysr-playhead' }));
+  el.tip = h('div', { class: 'bysr-tip', role: 'tooltip', id: id('segment-tip'), hidden: true });
+  el.plot = h('div', { class: 'bysr-plot' },
+    h('div', { class: 'bysr-freq-title', 'aria-hidden': 'true', text: 'kHz' }),
+    el.freqAxis, el.canvasWrap, el.timeAxis,
+    h('div', { class: 'bysr-lane-names', 'aria-hidden': 'true' }, h('span', { text: 'fg', title: 'foreground' }), h('span', { text: 'bg', title: 'background' })),
+    el.lanes,
+    h('p', { class: 'bysr-legend' },
+      h('span', { class: 'bysr-swatch bysr-swatch-fg' }), 'foreground (device-directed) ',
+      h('span', { class: 'bysr-swatch bysr-swatch-bg' }), 'background (other talkers, TV) ',
+      h('span', { class: 'bysr-swatch bysr-swatch-ov' }), '⚠ background under foreground speech ',
+      h('span', { class: 'bysr-swatch bysr-swatch-hidden' }), 'background hidden on the spectrogram'));
+
+  const control = (label, input) => h('label', { class: 'bysr-setting' }, h('span', { text: label }), input);
+  el.colormap = h('select', { class: 'bysr-colormap', id: id('colormap') },
+    ...['viridis', 'magma', 'gray'].map((v) => h('option', { value: v, text: v })));
+  el.scale = h('select', { class: 'bysr-scale', id: id('frequency-scale') },
+    ...['linear', 'mel', 'log'].map((v) => h('option', { value: v, text: v })));
+  el.range = h('input', { type: 'range', class: 'bysr-range', id: id('range-db'), min: 40, max: 120, step: 5, value: 80 });
+  el.gain = h('input', { type: 'range', class: 'bysr-gain', id: id('gain-db'), min: -20, max: 60, step: 1, value: 20 });
+  el.rangeOut = h('output', { text: '80 dB' });
+  el.gainOut = h('output', { text: '20 dB' });
+  for (const c of [el.colormap, el.scale, el.range, el.gain]) {
+    c.addEventListener(c.tagName === 'SELECT' ? 'change' : 'input', () => r.readDisplay());
+  }
+  el.settings = h('div', { class: 'bysr-settings', role: 'group', 'aria-label': 'Spectrogram settings' },
+    control('Colour map', el.colormap), control('Frequency scale', el.scale),
+    h('label', { class: 'bysr-setting' }, h('span', {}, 'Range ', el.rangeOut), el.range),
+    h('label', { class: 'bysr-setting' }, h('span', {}, 'Gain ', el.gainOut), el.gain));
+
+  el.helpList = h('dl', { class: 'bysr-keys' }, ...SHORTCUTS.flatMap(([k, d]) => [h('dt', { text: k }), h('dd', { text: d })]));
+  el.helpDialog = h('div', { class: 'bysr-help', id: id('help'), role: 'dialog', 'aria-modal': 'false', 'aria-label': 'Keyboard shortcuts', hidden: true },
+    h('div', { class: 'bysr-help-card' }, h('h3', { text: 'Keyboard shortcuts' }), el.helpList,
+      h('p', { class: 'bysr-help-note', text: 'Drag the ends of a segment to move them. Nothing you do here leaves this page.' }),
+      h('button', { type: 'button', text: 'Close', onclick: () => r.toggleHelp(false) })));
+
+  el.drop = h('div', { class: 'bysr-drop', 'aria-hidden': 'true' }, h('p', { text: 'Drop an audio file to analyse it' }));
+  el.caption = h('p', { class: 'bysr-caption', id: id('caption') });
+  r.root.classList.add('bysr');
+  if (!r.root.hasAttribute('tabindex')) r.root.tabIndex = -1;
+  // The progress bar sits over the status line and the overlap warning keeps its line:
+  // showing or hiding them never moves the views (no relayout of the whole component).
+  r.root.replaceChildren(el.toolbar, el.alert,
+    h('div', { class: 'bysr-head' }, el.status, el.build, el.progress), el.warning,
+    el.overviewWrap, el.plot, el.caption, el.settings, el.helpDialog, el.tip, el.drop);
+  return el;
+}
+
+/** @typedef {ReturnType<typeof buildElements>} Elements */

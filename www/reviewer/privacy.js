@@ -1,0 +1,76 @@
+// @ts-check
+// The privacy policy: mute or skip background speech in playback, strict (overlaps too),
+// blur on the spectrogram, revealed segments, the overlap warning.
+import { silencedIntervals } from '../exports.js';
+
+/** @typedef {import('../protocol.js').Segment} Segment */
+
+export class Privacy {
+  /** @param {import('../reviewer.js').Reviewer} r */
+  constructor(r) {
+    this.r = r;
+    /** The settings (the checkboxes): every one is applied at once. */
+    this.settings = { mute: true, skip: false, strict: false, hide: true };
+  }
+
+  /** @param {{ mute?: boolean, skip?: boolean, strict?: boolean, hide?: boolean }} p */
+  set(p) {
+    const { r } = this;
+    Object.assign(this.settings, p);
+    r.el.muteBackground.checked = this.settings.mute;
+    r.el.skipBackground.checked = this.settings.skip;
+    r.el.strictPrivacy.checked = this.settings.strict;
+    r.el.hideBackground.checked = this.settings.hide;
+    this.apply();
+    if (r.clip) this.updateWarning();
+    r.scheduleRender('spec', 'lanes');
+  }
+
+  /** The stretches that mute, skip and redaction silence (exports.js silencedIntervals). */
+  intervals() {
+    const { r } = this;
+    return r.clip ? silencedIntervals(r.clip.segments, { strict: this.settings.strict }) : [];
+  }
+
+  /** The policy to the player (applied at once). */
+  apply() {
+    const { r } = this;
+    if (!r.player) return;
+    r.player.setPolicy({ mute: this.settings.mute, skip: this.settings.skip, intervals: this.intervals() });
+  }
+
+  /** Whether a segment is blurred on the spectrogram. @param {Segment} s */
+  isHidden(s) {
+    const { r } = this;
+    if (r.revealed.has(s)) return false;
+    return s.label === 'background' || (this.settings.strict && s.label === 'foreground' && s.overlap);
+  }
+
+  /** The overlap warning: foreground speech with background speech under it. */
+  updateWarning() {
+    const { r } = this;
+    const c = r.clip;
+    const overlaps = c.segments.filter((s) => s.label === 'foreground' && s.overlap);
+    const w = r.el.warning;
+    if (!overlaps.length) {
+      w.classList.add('bysr-none');
+      w.textContent = 'No background speech was detected under foreground speech.';
+      return;
+    }
+    const secs = overlaps.reduce((a, s) => a + s.end - s.start, 0);
+    w.classList.remove('bysr-none');
+    w.textContent = this.settings.strict
+      ? `⚠ Strict privacy: ${overlaps.length} stretch${overlaps.length > 1 ? 'es' : ''} of foreground speech with background speech under it (${secs.toFixed(1)} s) ${this.settings.mute || this.settings.skip ? 'are muted too' : 'will be silenced in the redacted audio'} — the command there is lost.`
+      : `⚠ ${overlaps.length} stretch${overlaps.length > 1 ? 'es' : ''} of foreground speech (${secs.toFixed(1)} s) have background speech under them: left audible so the command is kept (marked ⚠ in the lanes). Turn on strict privacy to mute them too.`;
+  }
+
+  /** Reveals / hides the current background segment (r). */
+  toggleReveal() {
+    const { r } = this;
+    const s = r.current();
+    if (!s) return;
+    if (r.revealed.has(s)) r.revealed.delete(s);
+    else if (s.label === 'background' || s.overlap) r.revealed.add(s);
+    r.select(s, false);
+  }
+}
