@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the wasm package twice into www/: pkg-simd/ (simd128 + rustfft's wasm_simd) and
 # pkg/ (no SIMD, for engines without it). www/bystander-loader.js picks one by feature test.
-# Uses wasm-pack when installed (as the README's commands install it), else cargo +
+# Uses wasm-pack when installed (as scripts/setup.sh installs it), else cargo +
 # wasm-bindgen directly. Prints each .wasm's gzipped size.
 #   scripts/build-wasm.sh [--dev]
 set -euo pipefail

@@ -1,6 +1,6 @@
 //! Frame-level scoring of speech segments against a reference (the eval command).
 //!
-//! Conventions (issue #3): 10 ms frames over `[0, duration)`; frame `i` is active in a
+//! Conventions: 10 ms frames over `[0, duration)`; frame `i` is active in a
 //! segment list when its centre `(i + 0.5) * 0.01` s lies in some `[start, end)`; only
 //! frames whose centre lies inside the UEM (when there is one) are scored; counts are pooled
 //! over clips. Rates are over reference speech frames. The detection error rate follows
@@ -181,7 +181,7 @@ pub const FOREGROUND: FrameClass = 1;
 /// Background speech only.
 pub const BACKGROUND: FrameClass = 2;
 
-/// Per-frame class of a labelled segment list (issue #4): foreground where a foreground
+/// Per-frame class of a labelled segment list: foreground where a foreground
 /// segment covers the frame centre, else background where a background one does, else none.
 pub fn class_frames(
     foreground: &[Interval],

@@ -1,4 +1,4 @@
-//! The bad-input table of the README ("Bad input"), row by row, through the Rust API:
+//! The bad-input table (docs/robustness.md, "Bad input"), row by row, through the Rust API:
 //! every row gives either a clear `Error` variant or a documented, sensible result, never a
 //! panic, and the same objects keep working afterwards. The wasm API runs the same table in
 //! Node and Chromium (tests/wasm.rs, tests/js/), the CLI its own (tests/cli.rs).

@@ -3,7 +3,7 @@
 //! `bash tests/fixtures/regenerate.sh`). Every fixture's options are read from the manifest
 //! and go through the same option parser as the JS API.
 //!
-//! Tolerances (issue #2):
+//! Tolerances:
 //! - linear and mel values: `|ours - ref| <= 1e-4 |ref| + 1e-6 max(ref)` element-wise, `max`
 //!   over the whole array;
 //! - dB values (top_db 80): `|ours - ref| <= 1e-3` dB;

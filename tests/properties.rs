@@ -1,5 +1,5 @@
 //! Property tests (proptest) of the analyser: streaming equals batch for random chunkings;
-//! results are invariant to gain (the README's tolerance: from -40 dB to +10 dB, the same
+//! results are invariant to gain (the documented tolerance, docs/robustness.md: from -40 dB to +10 dB, the same
 //! speech segments within one 10 ms frame and the same label on at least 97% of frames: the
 //! anchor level is a 0.5 dB histogram percentile, so a gain can move it by a bin);
 //! segment lists are sorted, non-overlapping within a label and inside `[0, duration]`;

@@ -22,7 +22,7 @@
 //                     signal; onnxruntime-web wasm (SIMD build), --ort-threads threads
 //                     (default 1 = single-threaded); model + ort files from /node_modules
 //   bystander-nosimd  as bystander-simd, no-SIMD build (skip with --no-nosimd)
-//   analyzer-simd     the whole analysis (issue #4): AnalyzerStream (spectrogram + VAD +
+//   analyzer-simd     the whole analysis: AnalyzerStream (spectrogram + VAD +
 //                     foreground/background labels), SIMD build, 1 s blocks, then finish()
 //                     returning the final report (per-frame probabilities included)
 //   analyzer-nosimd   as analyzer-simd, no-SIMD build (only with --systems)
@@ -229,13 +229,13 @@ async function main() {
       aVadWeb = med['vad-web'] / med['analyzer-simd'];
       t3 = aVadWeb >= 20;
       console.log(`whole analysis (spectrogram + VAD + labels) is ${aVadWeb.toFixed(1)}x faster than vad-web (medians ${med['vad-web'].toFixed(3)} s / ${med['analyzer-simd'].toFixed(3)} s${scaledNote})`);
-      console.log(`  target >= 20x (issue #4): ${t3 ? 'MET' : 'NOT MET'}`);
+      console.log(`  target >= 20x: ${t3 ? 'MET' : 'NOT MET'}`);
     }
     if (has('analyzer-simd') && has('fvad')) {
       aFvad = med.fvad / med['analyzer-simd'];
       t4 = aFvad >= 0.4;
       console.log(`whole analysis runs at ${aFvad.toFixed(2)}x fvad's speed (medians ${med.fvad.toFixed(3)} s / ${med['analyzer-simd'].toFixed(3)} s)`);
-      console.log(`  target >= 0.4x (issue #4): ${t4 ? 'MET' : 'NOT MET'}`);
+      console.log(`  target >= 0.4x: ${t4 ? 'MET' : 'NOT MET'}`);
     }
     if (has('analyzer-simd')) {
       const last = results['analyzer-simd'][results['analyzer-simd'].length - 1];

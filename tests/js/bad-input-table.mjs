@@ -1,4 +1,4 @@
-// The README's bad-input table, row by row, through the wasm package's JS API. Runs in Node
+// The bad-input table (docs/robustness.md), row by row, through the wasm package's JS API. Runs in Node
 // (tests/js/bad-input.test.mjs) and in headless Chromium (the same module, loaded by
 // tests/js/table.html). Every row expects either a thrown JS `Error` whose message names the
 // field (and, for ranges, the allowed range), or a documented result; after every row the
