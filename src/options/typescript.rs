@@ -1,6 +1,8 @@
-//! TypeScript typings of the option objects, generated from the option tables. The wasm
-//! package's `.d.ts` includes the committed copy (`src/wasm/options.d.ts`); a test fails
-//! when it differs from what the tables give, and rewrites it with `BYSTANDER_BLESS=1`.
+//! The wasm package's TypeScript typings. The option interfaces are generated from the
+//! option tables: the package's `.d.ts` includes the committed copy (`src/wasm/options.d.ts`);
+//! a test fails when it differs from what the tables give, and rewrites it with
+//! `BYSTANDER_BLESS=1`. The report's interfaces (`src/wasm/report.d.ts`) carry prose, so
+//! they are written by hand; a test checks them against the report's serde fields.
 
 use super::{option_docs, OptionDoc};
 
@@ -89,5 +91,107 @@ mod tests {
             committed == generated,
             "{TYPESCRIPT_PATH} is stale: run `BYSTANDER_BLESS=1 cargo test --lib options`"
         );
+    }
+
+    /// The field names of each `export interface` in `text`, and of inline object types
+    /// (`anchor: { levelDb: ...; frames: ... }`) under the field's name.
+    fn interfaces(text: &str) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        let mut current = 0;
+        for line in text.lines().map(str::trim) {
+            if let Some(rest) = line.strip_prefix("export interface ") {
+                current = out.len();
+                out.push((rest.split(' ').next().unwrap().to_string(), Vec::new()));
+                continue;
+            }
+            let comment = ["/*", "*", "//"].iter().any(|c| line.starts_with(c));
+            let Some((name, ty)) = line.split_once(':').filter(|_| !comment) else {
+                continue;
+            };
+            let name = name.trim_end_matches('?').to_string();
+            out[current].1.push(name.clone());
+            if let Some(inline) = ty.trim().strip_prefix('{') {
+                let fields = inline
+                    .split(';')
+                    .filter_map(|f| f.split_once(':'))
+                    .map(|(n, _)| n.trim().to_string())
+                    .collect();
+                out.push((name, fields));
+            }
+        }
+        out
+    }
+
+    fn keys(value: &serde_json::Value) -> Vec<String> {
+        let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn report_typings_declare_the_report_fields() {
+        use crate::fgbg::{AnchorInfo, Label, LabelledSegment, Report, SegmentCues};
+        let cues = SegmentCues {
+            level_db: -20.0,
+            relative_level_db: 0.0,
+            reverb: 20.0,
+            depth_db: 5.0,
+            snr_db: 30.0,
+            high_band_db: -10.0,
+            background_score: 0.1,
+        };
+        let report = Report {
+            schema_version: crate::fgbg::SCHEMA_VERSION,
+            version: crate::VERSION.into(),
+            config: Default::default(),
+            sample_rate: 16000.0,
+            duration: 1.0,
+            frame_seconds: 0.01,
+            segments: vec![LabelledSegment {
+                start: 0.0,
+                end: 1.0,
+                label: Label::Foreground,
+                confidence: 0.9,
+                overlap: false,
+                cues,
+            }],
+            speech: vec![crate::segment::Segment {
+                start: 0.0,
+                end: 1.0,
+                confidence: 0.9,
+            }],
+            foreground_probability: vec![0.5],
+            background_probability: vec![0.5],
+            anchor: AnchorInfo {
+                level_db: Some(-20.0),
+                frames: 100,
+            },
+            warnings: Vec::new(),
+        };
+        let json = serde_json::to_value(&report).unwrap();
+        let declared = interfaces(include_str!("../wasm/report.d.ts"));
+        let declared = |name: &str| {
+            let mut fields = declared
+                .iter()
+                .find(|(n, _)| n == name)
+                .unwrap_or_else(|| panic!("report.d.ts declares no {name}"))
+                .1
+                .clone();
+            fields.sort();
+            fields
+        };
+        assert_eq!(declared("AnalysisReport"), keys(&json));
+        assert_eq!(declared("LabelledSegment"), keys(&json["segments"][0]));
+        assert_eq!(declared("SegmentCues"), keys(&json["segments"][0]["cues"]));
+        assert_eq!(declared("SpeechSegment"), keys(&json["speech"][0]));
+        assert_eq!(declared("anchor"), keys(&json["anchor"]));
+        // `config: Required<AnalyzeOptions>`: the option tables' names.
+        let mut options: Vec<String> = super::super::VAD_OPTIONS
+            .iter()
+            .chain(super::super::LABELLER_OPTIONS)
+            .map(|s| s.to_string())
+            .collect();
+        options.sort();
+        assert_eq!(options, keys(&json["config"]));
     }
 }

@@ -1,3 +1,5 @@
+// The report's interfaces: the shape of `fgbg::Report` as serde writes it (camelCase). Kept
+// in step with it by a test in src/options/typescript.rs.
 /** Figures behind a segment's label. */
 export interface SegmentCues {
   /** Active speech level, dBFS (RMS of the 125-4000 Hz band over confident speech frames). */
@@ -41,7 +43,7 @@ export interface AnalysisReport {
   schemaVersion: number;
   version: string;
   /** The effective options (camelCase). */
-  config: Record<string, number | null>;
+  config: Required<AnalyzeOptions>;
   sampleRate: number;
   duration: number;
   /** Seconds per probability frame (0.01); frame i covers [i, i + 1) * frameSeconds. */
