@@ -42,26 +42,8 @@ const ROWS: [Row; 7] = [
         get: |c| Some(Str(colormap_name(c.colormap).into())),
         doc: "Colour map",
     },
-    Row {
-        name: "gainDb",
-        python: "gain_db",
-        kind: Kind::Number {
-            finite: false,
-            set: |c, x| c.gain_db = x as f32,
-        },
-        get: |c| Some(Number(c.gain_db as f64)),
-        doc: "Gain added before mapping, dB (-gainDb dBFS and above is the top colour)",
-    },
-    Row {
-        name: "rangeDb",
-        python: "range_db",
-        kind: Kind::Number {
-            finite: false,
-            set: |c, x| c.range_db = x as f32,
-        },
-        get: |c| Some(Number(c.range_db as f64)),
-        doc: "Range mapped onto the colour map, dB, in (0, 200]",
-    },
+    number_row!("gainDb", "gain_db" => gain_db, any, "Gain added before mapping, dB (-gainDb dBFS and above is the top colour)"),
+    number_row!("rangeDb", "range_db" => range_db, any, "Range mapped onto the colour map, dB, in (0, 200]"),
     Row {
         name: "frequencyScale",
         python: "frequency_scale",
@@ -86,16 +68,7 @@ const ROWS: [Row; 7] = [
         get: |c| Some(Number(c.height as f64)),
         doc: "Image height, pixels",
     },
-    Row {
-        name: "fMin",
-        python: "fmin",
-        kind: Kind::Number {
-            finite: false,
-            set: |c, x| c.f_min_hz = x,
-        },
-        get: |c| Some(Number(c.f_min_hz)),
-        doc: "Lowest frequency drawn, Hz (20 Hz is used for a log axis when 0)",
-    },
+    number_row!("fMin", "fmin" => f_min_hz, any, "Lowest frequency drawn, Hz (20 Hz is used for a log axis when 0)"),
     Row {
         name: "fMax",
         python: "fmax",

@@ -11,6 +11,30 @@
 //! table drives parsing, the effective-options report, the list of known names, the error
 //! messages, the CLI's `--set` help and the TypeScript typings ([`typescript`]).
 
+/// A row for a number stored in a field of the configuration itself (`f32` or `f64`):
+/// `number_row!(name, python => field.path, finite | any, doc)`; `any` passes NaN and
+/// infinities on to the configuration's validation.
+macro_rules! number_row {
+    ($name:literal, $python:literal => $($field:ident).+, finite, $doc:literal) => {
+        number_row!(@row $name, $python, $($field).+, true, $doc)
+    };
+    ($name:literal, $python:literal => $($field:ident).+, any, $doc:literal) => {
+        number_row!(@row $name, $python, $($field).+, false, $doc)
+    };
+    (@row $name:literal, $python:literal, $($field:ident).+, $finite:literal, $doc:literal) => {
+        $crate::options::OptionSpec {
+            name: $name,
+            python: $python,
+            kind: $crate::options::Kind::Number {
+                finite: $finite,
+                set: |c, x| c.$($field).+ = $crate::options::Narrow::narrow(x),
+            },
+            get: |c| Some($crate::options::OptionValue::Number(f64::from(c.$($field).+))),
+            doc: $doc,
+        }
+    };
+}
+
 mod image;
 mod spectrogram;
 mod speech;
@@ -78,7 +102,7 @@ pub type OptionMap = Vec<(String, OptionValue)>;
 
 /// The upper bound of an integer option: a constant, or another option's value (`winLength`
 /// is at most `nFft`).
-pub enum Max<D> {
+pub(crate) enum Max<D> {
     /// A fixed bound.
     Fixed(usize),
     /// The value of the named option, read from the configuration being built.
@@ -87,7 +111,7 @@ pub enum Max<D> {
 
 /// What an option accepts and how an accepted value sets the configuration being built
 /// (`D`). `null` leaves a non-nullable option at its default.
-pub enum Kind<D> {
+pub(crate) enum Kind<D> {
     /// An integer in `min..=max`.
     Int {
         /// Smallest value.
@@ -147,9 +171,26 @@ impl<D> Clone for Kind<D> {
 }
 impl<D> Copy for Kind<D> {}
 
+/// An `f64` option value stored as the field's type.
+pub(crate) trait Narrow {
+    fn narrow(x: f64) -> Self;
+}
+
+impl Narrow for f64 {
+    fn narrow(x: f64) -> Self {
+        x
+    }
+}
+
+impl Narrow for f32 {
+    fn narrow(x: f64) -> Self {
+        x as f32
+    }
+}
+
 /// One row of an option table: an option defined once. `D` is what parsing builds, `C` the
 /// configuration the effective value is read from.
-pub struct OptionSpec<D, C> {
+pub(crate) struct OptionSpec<D, C> {
     /// The JS (camelCase) name, also the CLI's `--set` name.
     pub name: &'static str,
     /// The Python (snake_case) name.

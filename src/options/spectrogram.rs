@@ -21,6 +21,20 @@ struct Draft {
     top_db: Option<Option<f64>>,
 }
 
+// The rows that set a field of the configuration read as the rows that report it.
+impl std::ops::Deref for Draft {
+    type Target = SpectrogramConfig;
+    fn deref(&self) -> &SpectrogramConfig {
+        &self.config
+    }
+}
+
+impl std::ops::DerefMut for Draft {
+    fn deref_mut(&mut self) -> &mut SpectrogramConfig {
+        &mut self.config
+    }
+}
+
 type Row = OptionSpec<Draft, SpectrogramConfig>;
 
 fn num(x: impl Into<f64>) -> Option<OptionValue> {
@@ -67,7 +81,7 @@ const ROWS: [Row; 25] = [
         kind: Kind::Int {
             min: MIN_N_FFT,
             max: Max::Fixed(MAX_N_FFT),
-            set: |d, n| d.config.stft.n_fft = n,
+            set: |d, n| d.stft.n_fft = n,
         },
         get: |c| num(c.stft.n_fft as f64),
         doc: "FFT length, samples",
@@ -78,7 +92,7 @@ const ROWS: [Row; 25] = [
         kind: Kind::Int {
             min: 1,
             max: Max::Fixed(MAX_N_FFT),
-            set: |d, n| d.config.stft.hop_length = n,
+            set: |d, n| d.stft.hop_length = n,
         },
         get: |c| num(c.stft.hop_length as f64),
         doc: "Samples between frame starts",
@@ -88,9 +102,9 @@ const ROWS: [Row; 25] = [
         python: "win_length",
         kind: Kind::Int {
             min: 1,
-            max: Max::Of("nFft", |d| d.config.stft.n_fft),
+            max: Max::Of("nFft", |d| d.stft.n_fft),
             set: |d, n| {
-                d.config.stft.win_length = n;
+                d.stft.win_length = n;
                 d.win_length_given = true;
             },
         },
@@ -103,7 +117,7 @@ const ROWS: [Row; 25] = [
         kind: Kind::Choice {
             values: &["hann", "hamming", "blackman", "povey", "rectangular"],
             set: |d, s| {
-                d.config.stft.window = s.parse::<WindowKind>()?;
+                d.stft.window = s.parse::<WindowKind>()?;
                 Ok(())
             },
         },
@@ -114,7 +128,7 @@ const ROWS: [Row; 25] = [
         name: "center",
         python: "center",
         kind: Kind::Bool {
-            set: |d, b| d.config.stft.center = b,
+            set: |d, b| d.stft.center = b,
         },
         get: |c| Some(Bool(c.stft.center)),
         doc: "Centre frame t on sample t * hopLength (pads nFft / 2 at both ends)",
@@ -125,30 +139,21 @@ const ROWS: [Row; 25] = [
         kind: Kind::Choice {
             values: &["constant", "reflect"],
             set: |d, s| {
-                d.config.stft.pad_mode = PadMode::parse(s)?;
+                d.stft.pad_mode = PadMode::parse(s)?;
                 Ok(())
             },
         },
         get: |c| text(c.stft.pad_mode.name()),
         doc: "How centred frames extend the signal beyond its ends",
     },
-    Row {
-        name: "power",
-        python: "power",
-        kind: Kind::Number {
-            finite: true,
-            set: |d, x| d.config.power = x as f32,
-        },
-        get: |c| num(c.power),
-        doc: "Exponent of the magnitude (1 = magnitude, 2 = power)",
-    },
+    number_row!("power", "power" => power, finite, "Exponent of the magnitude (1 = magnitude, 2 = power)"),
     Row {
         name: "output",
         python: "output",
         kind: Kind::Choice {
             values: &["linear", "mel", "mfcc"],
             set: |d, s| {
-                d.config.output = Output::parse(s)?;
+                d.output = Output::parse(s)?;
                 Ok(())
             },
         },
@@ -161,7 +166,7 @@ const ROWS: [Row; 25] = [
         kind: Kind::Int {
             min: 1,
             max: Max::Fixed(1024),
-            set: |d, n| d.config.n_mels = n,
+            set: |d, n| d.n_mels = n,
         },
         get: |c| mel(c, Number(c.n_mels as f64)),
         doc: "Number of mel bands",
@@ -171,7 +176,7 @@ const ROWS: [Row; 25] = [
         python: "fmin",
         kind: Kind::Number {
             finite: true,
-            set: |d, x| d.config.f_min = x,
+            set: |d, x| d.f_min = x,
         },
         get: |c| mel(c, Number(c.f_min)),
         doc: "Lowest mel band edge, Hz",
@@ -181,7 +186,7 @@ const ROWS: [Row; 25] = [
         python: "fmax",
         kind: Kind::NumberOrNull {
             finite: true,
-            set: |d, x| d.config.f_max = x,
+            set: |d, x| d.f_max = x,
         },
         get: |c| mel(c, Number(c.f_max.unwrap_or(c.sample_rate_hz / 2.0))),
         doc: "Highest mel band edge, Hz (null: Nyquist)",
@@ -191,7 +196,7 @@ const ROWS: [Row; 25] = [
         python: "htk",
         kind: Kind::Bool {
             set: |d, b| {
-                d.config.mel_scale = if b { MelScale::Htk } else { MelScale::Slaney };
+                d.mel_scale = if b { MelScale::Htk } else { MelScale::Slaney };
             },
         },
         // Reported as `melScale`.
@@ -204,7 +209,7 @@ const ROWS: [Row; 25] = [
         kind: Kind::Choice {
             values: &["slaney", "htk", "kaldi"],
             set: |d, s| {
-                d.config.mel_scale = MelScale::parse(s)?;
+                d.mel_scale = MelScale::parse(s)?;
                 Ok(())
             },
         },
@@ -217,7 +222,7 @@ const ROWS: [Row; 25] = [
         kind: Kind::ChoiceOrNull {
             values: &["slaney"],
             set: |d, s| {
-                d.config.mel_norm = match s {
+                d.mel_norm = match s {
                     None => MelNorm::None,
                     Some("slaney") => MelNorm::Slaney,
                     Some(other) => {
@@ -245,7 +250,7 @@ const ROWS: [Row; 25] = [
         kind: Kind::Int {
             min: 1,
             max: Max::Fixed(1024),
-            set: |d, n| d.config.n_mfcc = n,
+            set: |d, n| d.n_mfcc = n,
         },
         get: |c| (c.output == Output::Mfcc).then_some(Number(c.n_mfcc as f64)),
         doc: "Number of MFCCs",
@@ -310,42 +315,24 @@ const ROWS: [Row; 25] = [
         get: |c| db(c).map(|(_, _, top)| top.map_or(Null, |t| Number(t as f64))),
         doc: "dB kept below the whole output's maximum (null: no floor; not applied while streaming)",
     },
-    Row {
-        name: "preemphasis",
-        python: "preemphasis",
-        kind: Kind::Number {
-            finite: true,
-            set: |d, x| d.config.stft.preemphasis = x as f32,
-        },
-        get: |c| num(c.stft.preemphasis),
-        doc: "Pre-emphasis coefficient per frame (Kaldi: 0.97)",
-    },
+    number_row!("preemphasis", "preemphasis" => stft.preemphasis, finite, "Pre-emphasis coefficient per frame (Kaldi: 0.97)"),
     Row {
         name: "removeDc",
         python: "remove_dc",
         kind: Kind::Bool {
-            set: |d, b| d.config.stft.remove_dc = b,
+            set: |d, b| d.stft.remove_dc = b,
         },
         get: |c| Some(Bool(c.stft.remove_dc)),
         doc: "Subtract each frame's mean (Kaldi)",
     },
-    Row {
-        name: "sampleScale",
-        python: "sample_scale",
-        kind: Kind::Number {
-            finite: true,
-            set: |d, x| d.config.stft.sample_scale = x as f32,
-        },
-        get: |c| num(c.stft.sample_scale),
-        doc: "Factor applied to the samples (Kaldi: 32768, 16-bit integer scale)",
-    },
+    number_row!("sampleScale", "sample_scale" => stft.sample_scale, finite, "Factor applied to the samples (Kaldi: 32768, 16-bit integer scale)"),
     Row {
         name: "precision",
         python: "precision",
         kind: Kind::Choice {
             values: &["double", "single"],
             set: |d, s| {
-                d.config.precision = Precision::parse(s)?;
+                d.precision = Precision::parse(s)?;
                 Ok(())
             },
         },

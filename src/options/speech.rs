@@ -15,16 +15,7 @@ fn num(x: impl Into<f64>) -> Option<OptionValue> {
 }
 
 const VAD: [VadRow; 6] = [
-    VadRow {
-        name: "threshold",
-        python: "threshold",
-        kind: Kind::Number {
-            finite: true,
-            set: |c, x| c.threshold = x as f32,
-        },
-        get: |c| num(c.threshold),
-        doc: "Speech probability at which speech starts, in (0, 1)",
-    },
+    number_row!("threshold", "threshold" => threshold, finite, "Speech probability at which speech starts, in (0, 1)"),
     VadRow {
         name: "offThreshold",
         python: "off_threshold",
@@ -35,99 +26,18 @@ const VAD: [VadRow; 6] = [
         get: |c| num(c.off_threshold()),
         doc: "Probability below which speech may end, in (0, threshold]",
     },
-    VadRow {
-        name: "minSpeechMs",
-        python: "min_speech_ms",
-        kind: Kind::Number {
-            finite: true,
-            set: |c, x| c.min_speech_ms = x,
-        },
-        get: |c| num(c.min_speech_ms),
-        doc: "Shortest segment kept, ms, 0..=10000",
-    },
-    VadRow {
-        name: "minSilenceMs",
-        python: "min_silence_ms",
-        kind: Kind::Number {
-            finite: true,
-            set: |c, x| c.min_silence_ms = x,
-        },
-        get: |c| num(c.min_silence_ms),
-        doc: "Shortest pause that splits a segment, ms, 10..=10000",
-    },
-    VadRow {
-        name: "padBeforeMs",
-        python: "pad_before_ms",
-        kind: Kind::Number {
-            finite: true,
-            set: |c, x| c.pad_before_ms = x,
-        },
-        get: |c| num(c.pad_before_ms),
-        doc: "Padding added before each segment, ms, 0..=2000",
-    },
-    VadRow {
-        name: "padAfterMs",
-        python: "pad_after_ms",
-        kind: Kind::Number {
-            finite: true,
-            set: |c, x| c.pad_after_ms = x,
-        },
-        get: |c| num(c.pad_after_ms),
-        doc: "Padding added after each segment, ms, 0..=2000",
-    },
+    number_row!("minSpeechMs", "min_speech_ms" => min_speech_ms, finite, "Shortest segment kept, ms, 0..=10000"),
+    number_row!("minSilenceMs", "min_silence_ms" => min_silence_ms, finite, "Shortest pause that splits a segment, ms, 10..=10000"),
+    number_row!("padBeforeMs", "pad_before_ms" => pad_before_ms, finite, "Padding added before each segment, ms, 0..=2000"),
+    number_row!("padAfterMs", "pad_after_ms" => pad_after_ms, finite, "Padding added after each segment, ms, 0..=2000"),
 ];
 
 const LABELLER: [LabellerRow; 5] = [
-    LabellerRow {
-        name: "backgroundThreshold",
-        python: "background_threshold",
-        kind: Kind::Number {
-            finite: true,
-            set: |c, x| c.background_threshold = x as f32,
-        },
-        get: |c| num(c.background_threshold),
-        doc: "Background posterior above which a frame leans background, in (0, 1)",
-    },
-    LabellerRow {
-        name: "switchPenalty",
-        python: "switch_penalty",
-        kind: Kind::Number {
-            finite: true,
-            set: |c, x| c.switch_penalty = x as f32,
-        },
-        get: |c| num(c.switch_penalty),
-        doc: "Cost of a label change inside a speech segment, nats, 0..=100",
-    },
-    LabellerRow {
-        name: "minLabelMs",
-        python: "min_label_ms",
-        kind: Kind::Number {
-            finite: true,
-            set: |c, x| c.min_label_ms = x,
-        },
-        get: |c| num(c.min_label_ms),
-        doc: "Shortest labelled run, ms, 10..=10000; shorter runs join a neighbour",
-    },
-    LabellerRow {
-        name: "overlapThreshold",
-        python: "overlap_threshold",
-        kind: Kind::Number {
-            finite: true,
-            set: |c, x| c.overlap_threshold = x as f32,
-        },
-        get: |c| num(c.overlap_threshold),
-        doc: "Mean overlap posterior above which a foreground run is flagged overlap, in (0, 1)",
-    },
-    LabellerRow {
-        name: "silenceThreshold",
-        python: "silence_threshold",
-        kind: Kind::Number {
-            finite: true,
-            set: |c, x| c.silence_threshold = x as f32,
-        },
-        get: |c| num(c.silence_threshold),
-        doc: "No-speech posterior above which a frame inside speech is left unlabelled, in (0, 1)",
-    },
+    number_row!("backgroundThreshold", "background_threshold" => background_threshold, finite, "Background posterior above which a frame leans background, in (0, 1)"),
+    number_row!("switchPenalty", "switch_penalty" => switch_penalty, finite, "Cost of a label change inside a speech segment, nats, 0..=100"),
+    number_row!("minLabelMs", "min_label_ms" => min_label_ms, finite, "Shortest labelled run, ms, 10..=10000; shorter runs join a neighbour"),
+    number_row!("overlapThreshold", "overlap_threshold" => overlap_threshold, finite, "Mean overlap posterior above which a foreground run is flagged overlap, in (0, 1)"),
+    number_row!("silenceThreshold", "silence_threshold" => silence_threshold, finite, "No-speech posterior above which a frame inside speech is left unlabelled, in (0, 1)"),
 ];
 
 /// Option names [`vad_config`] accepts.
