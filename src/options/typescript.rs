@@ -72,7 +72,8 @@ pub fn typescript() -> String {
     out
 }
 
-#[cfg(test)]
+// Native only: they read the committed files and use serde_json.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
