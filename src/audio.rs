@@ -29,6 +29,12 @@ pub fn sanitize(samples: &mut [f32]) -> usize {
     replaced
 }
 
+/// The warning a report carries when `count` input samples were NaN or infinite (and were
+/// analysed as silence, see [`sanitize`]); `None` for a clean input.
+pub fn non_finite_warning(count: usize) -> Option<String> {
+    (count > 0).then(|| format!("{count} samples were NaN or infinite and were treated as silence"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -149,6 +149,47 @@ fn samples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("www/samples")
 }
 
+/// `--set` takes the JS option names; the older flags are aliases of some of them.
+#[test]
+fn spectrogram_set_takes_the_js_names_and_the_flags_stay_aliases() {
+    let wav = samples_dir().join("sample.wav");
+    let (flags, set) = (tmp("flags.npy"), tmp("set.npy"));
+    let run = |args: &[&str], out: &Path| {
+        bin()
+            .arg("spectrogram")
+            .arg(&wav)
+            .args(args)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["--n-fft", "1024", "--hop", "256", "--mels", "40"], &flags);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(
+        &[
+            "--set",
+            "nFft=1024",
+            "--set",
+            "hopLength=256",
+            "--set",
+            "nMels=40",
+        ],
+        &set,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read(&flags).unwrap(), std::fs::read(&set).unwrap());
+    for (arg, needle) in [
+        ("nfft=1024", "unknown option `nfft`"),
+        ("colormap=jet", "colormap"),
+        ("winLength=2048", "winLength"),
+    ] {
+        let o = run(&["--set", arg], &tmp("bad.npy"));
+        assert_eq!(o.status.code(), Some(2), "{arg}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains(needle), "{arg}");
+    }
+}
+
 #[test]
 fn vad_writes_every_format() {
     let wav = samples_dir().join("sample.wav");

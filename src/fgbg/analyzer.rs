@@ -369,12 +369,9 @@ impl Analyzer {
         }
         drop(logits);
         let mut warnings = Vec::new();
-        let bad = self.chain.non_finite_samples();
-        if bad > 0 {
-            warnings.push(format!(
-                "{bad} samples were NaN or infinite and were treated as silence"
-            ));
-        }
+        warnings.extend(crate::audio::non_finite_warning(
+            self.chain.non_finite_samples(),
+        ));
         if !self.state.speech.is_empty() && self.state.anchor.frames() < Anchor::MIN_FRAMES {
             warnings.push(format!(
                 "weak foreground anchor: only {} confident speech frames; labels are uncertain",

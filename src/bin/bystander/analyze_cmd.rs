@@ -2,7 +2,8 @@
 //! `--jobs N`; and the hidden `fgbg-features` dump for `tools/train_fgbg/`.
 
 use crate::cli::{
-    failures, guarded, input_error, load_native, parse_set, report_failure, Failure, Input,
+    failures, guarded, input_error, load_native, parse_set, report_failure, set_help, Failure,
+    Input,
 };
 use bystander::fgbg::{Analyzer, AnalyzerConfig, Report};
 use bystander::segment::{to_audacity, to_rttm, to_textgrid, to_webvtt, NamedSegment};
@@ -48,9 +49,8 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "json")]
     pub format: ReportFormat,
-    /// Option as NAME=VALUE (the VAD's, plus backgroundThreshold, switchPenalty,
-    /// minLabelMs, overlapThreshold); repeatable.
-    #[arg(long = "set", value_name = "NAME=VALUE")]
+    /// Voice activity and labeller option as NAME=VALUE (JS camelCase names); repeatable.
+    #[arg(long = "set", value_name = "NAME=VALUE", long_help = set_help("Voice activity and labeller", &["vad", "labeller"]))]
     pub set: Vec<String>,
     /// Files analysed at once (default: the number of CPUs).
     #[arg(long, short = 'j')]

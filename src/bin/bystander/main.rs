@@ -21,16 +21,19 @@ mod fgbg_eval;
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use bystander::decode::AudioReader;
-    use bystander::options::{spectrogram_config, OptionMap, OptionValue};
+    use bystander::options::{
+        image_config, spectrogram_config, OptionMap, OptionValue, IMAGE_OPTIONS,
+        SPECTROGRAM_OPTIONS,
+    };
     use bystander::resample::Resampler;
-    use bystander::{image, npy, spectrogram, Colormap, FrequencyScale, ImageConfig};
+    use bystander::{image, npy, spectrogram};
     use clap::{Parser, Subcommand, ValueEnum};
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
 
-    /// Client-side speech analysis: librosa-exact spectrograms (and, as they land, voice
-    /// activity and foreground/background speech). Audio files are decoded with symphonia
-    /// (WAV, FLAC, MP3, Ogg/Vorbis), averaged to mono and resampled with rubato.
+    /// Client-side speech analysis: librosa-exact spectrograms, voice activity and
+    /// foreground/background speech labels. Audio files are decoded with symphonia (WAV,
+    /// FLAC, MP3, Ogg/Vorbis), averaged to mono and resampled with rubato.
     #[derive(Parser, Debug)]
     #[command(name = "bystander", version, about, long_about = None)]
     struct Cli {
@@ -90,9 +93,8 @@ mod cli {
         /// Output format.
         #[arg(long, value_enum, default_value = "rttm")]
         format: SegmentFormat,
-        /// VAD option as NAME=VALUE (threshold, offThreshold, minSpeechMs, minSilenceMs,
-        /// padBeforeMs, padAfterMs); repeatable.
-        #[arg(long = "set", value_name = "NAME=VALUE")]
+        /// Voice activity option as NAME=VALUE (JS camelCase names); repeatable.
+        #[arg(long = "set", value_name = "NAME=VALUE", long_help = set_help("Voice activity", &["vad"]))]
         set: Vec<String>,
         /// Write one file per input into DIR (<stem>.rttm/.json/.txt/.vtt) instead of stdout.
         #[arg(long)]
@@ -109,8 +111,8 @@ mod cli {
         /// A peer's hypotheses as NAME=DIR, DIR holding <stem>.rttm per clip; repeatable.
         #[arg(long = "peer", value_name = "NAME=DIR")]
         peers: Vec<String>,
-        /// VAD option as NAME=VALUE; repeatable.
-        #[arg(long = "set", value_name = "NAME=VALUE")]
+        /// Voice activity and labeller option as NAME=VALUE (JS camelCase names); repeatable.
+        #[arg(long = "set", value_name = "NAME=VALUE", long_help = set_help("Voice activity and labeller", &["vad", "labeller"]))]
         set: Vec<String>,
         /// Print the figures as JSON instead of tables.
         #[arg(long)]
@@ -193,6 +195,10 @@ mod cli {
         /// PNG height in pixels.
         #[arg(long, default_value_t = 256)]
         height: u32,
+        /// Spectrogram or image option as NAME=VALUE (JS camelCase names, e.g. nFft=1024);
+        /// repeatable; applied after the flags above, which are aliases of some of them.
+        #[arg(long = "set", value_name = "NAME=VALUE", long_help = set_help("Spectrogram or image", &["spectrogram", "image"]))]
+        set: Vec<String>,
     }
 
     pub fn run() -> ExitCode {
@@ -243,7 +249,8 @@ mod cli {
         Reported,
     }
 
-    /// Parses repeated `NAME=VALUE` flags into an option map (numbers, booleans, strings).
+    /// Parses repeated `NAME=VALUE` flags into an option map (numbers, booleans, `null`,
+    /// strings).
     pub fn parse_set(pairs: &[String]) -> Result<OptionMap, Failure> {
         pairs
             .iter()
@@ -251,16 +258,18 @@ mod cli {
                 let (k, v) = p
                     .split_once('=')
                     .ok_or_else(|| Failure::Usage(format!("--set {p:?}: expected NAME=VALUE")))?;
-                let value = if let Ok(x) = v.parse::<f64>() {
-                    OptionValue::Number(x)
-                } else if let Ok(b) = v.parse::<bool>() {
-                    OptionValue::Bool(b)
-                } else {
-                    OptionValue::Str(v.to_string())
-                };
-                Ok((k.to_string(), value))
+                Ok((k.to_string(), OptionValue::from_text(v)))
             })
             .collect()
+    }
+
+    /// The long help of a `--set` flag: the options of `tables`, from the option tables.
+    pub fn set_help(what: &str, tables: &[&str]) -> String {
+        format!(
+            "{what} option as NAME=VALUE, NAME as in JS (camelCase); repeatable. Absent or \
+             null options take their defaults. Options:\n{}",
+            bystander::options::help_text(tables)
+        )
     }
 
     /// `<path>: <reason>` as an input failure. I/O reasons come without the "i/o error"
@@ -575,19 +584,27 @@ mod cli {
         } else {
             args.sample_rate as f64
         };
-        spectrogram_config(rate_for_check, &options).map_err(|e| Failure::Usage(e.to_string()))?;
-        let image_config = ImageConfig {
-            colormap: args
-                .colormap
-                .parse::<Colormap>()
-                .map_err(|e| Failure::Usage(e.to_string()))?,
-            frequency_scale: args
-                .frequency_scale
-                .parse::<FrequencyScale>()
-                .map_err(|e| Failure::Usage(e.to_string()))?,
-            height: args.height as usize,
-            ..ImageConfig::default()
-        };
+        let mut image_options: OptionMap = vec![
+            ("colormap".into(), OptionValue::Str(args.colormap.clone())),
+            (
+                "frequencyScale".into(),
+                OptionValue::Str(args.frequency_scale.clone()),
+            ),
+            ("height".into(), OptionValue::Number(args.height as f64)),
+        ];
+        // `fMin` and `fMax` are the mel bands' here (the PNG shows the whole linear range).
+        for (name, value) in parse_set(&args.set)? {
+            if IMAGE_OPTIONS.contains(&name.as_str())
+                && !SPECTROGRAM_OPTIONS.contains(&name.as_str())
+            {
+                image_options.push((name, value));
+            } else {
+                options.push((name, value));
+            }
+        }
+        let usage = |e: bystander::Error| Failure::Usage(e.to_string());
+        spectrogram_config(rate_for_check, &options).map_err(usage)?;
+        let image_config = image_config(&image_options).map_err(usage)?;
         let (samples, rate) = load(&args.file, args.sample_rate)?;
         let fail = |e: bystander::Error| Failure::Input(format!("{}: {e}", args.file.display()));
         let config = spectrogram_config(rate as f64, &options).map_err(fail)?;
