@@ -10,14 +10,18 @@
  * @param {Float32Array} mono the clip (at least `length` samples)
  * @param {number} length clip length in samples
  * @param {number} rate sample rate, Hz
- * @param {{ first: number, count: number, hop: number, nFft: number, options: object }} t
+ * @param {{ first: number, count: number, hop: number, nFft: number, options: ImageOptions }} t
  *   options: the image options (colormap, frequencyScale, rangeDb, gainDb, height, fMax...)
  * @returns {{ width: number, height: number, rgba: Uint8ClampedArray }}
  */
+/** @typedef {import('./pkg/bystander.js').SpectrogramImageOptions} ImageOptions */
+
 export function tileImage(b, mono, length, rate, { first, count, hop, nFft, options }) {
+  /** @type {ImageOptions} */
   const stft = { nFft, winLength: nFft, window: 'hann' };
   // At hops up to nFft the package's own tile API (only the samples the tile needs).
   if (typeof b.spectrogramTile === 'function' && typeof b.spectrogramTileRange === 'function' && hop <= nFft) {
+    /** @type {ImageOptions} */
     const opts = { ...stft, hopLength: hop, center: true, padMode: 'constant', ...options };
     const [start, end] = b.spectrogramTileRange(first, count, length, rate, opts);
     return b.spectrogramTile(mono.subarray(start, end), rate, start, length, first, count, opts);
