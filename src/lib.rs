@@ -25,38 +25,58 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod audio;
+mod audio;
 mod colormap_data;
-pub mod error;
-pub mod eval;
-pub mod fastmath;
-pub mod fgbg;
-pub mod image;
-pub mod mel;
+mod decode;
+mod error;
+mod fastmath;
+mod fgbg;
+mod image;
+mod mel;
 mod names;
 mod nn;
-pub mod npy;
+mod npy;
+mod resample;
+mod segment;
+mod spectrogram;
+mod stft;
+mod vad;
+mod window;
+
+#[cfg(feature = "dev")]
+pub mod dev;
+pub mod eval;
+pub mod formats;
 pub mod options;
-pub mod resample;
-pub mod segment;
-pub mod spectrogram;
-pub mod stft;
-pub mod vad;
-pub mod window;
 
-pub mod decode;
-
+/// The JavaScript bindings (wasm32 only). Public for the wasm tests, not a Rust API: the
+/// package's JS API is documented in its TypeScript typings.
 #[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
 pub mod wasm;
 
+pub use decode::{read_mono, AudioReader, EncodedPacket, PacketReader};
 pub use error::{Error, Result};
-pub use image::{Colormap, FrequencyScale, ImageConfig, ImageStream, RgbaImage};
+pub use fgbg::{
+    analyze, Analyzer, AnalyzerConfig, AnchorInfo, Label, LabelledSegment, Report, SegmentCues,
+    SCHEMA_VERSION as REPORT_SCHEMA_VERSION,
+};
+pub use image::{
+    render_spectrogram, render_tile, Colormap, FrequencyScale, ImageConfig, ImageStream, RgbaImage,
+    Tile, MAX_TILE_FRAMES,
+};
 pub use mel::{MelFilterbank, MelNorm, MelScale};
+pub use resample::{resample, Resampler};
+pub use segment::Segment;
 pub use spectrogram::{
     spectrogram, LogScale, Output, Precision, Preset, Spectrogram, SpectrogramConfig,
-    SpectrogramStream,
+    SpectrogramStream, LIBROSA_AMPLITUDE_DB, LIBROSA_POWER_DB,
 };
 pub use stft::{PadMode, Stft, StftConfig};
+pub use vad::{
+    detect_speech, VadConfig, VoiceActivity, VoiceActivityDetector,
+    FRAME_SECONDS as VAD_FRAME_SECONDS,
+};
 pub use window::WindowKind;
 
 /// The crate version (`CARGO_PKG_VERSION`).

@@ -29,6 +29,8 @@
 //!
 //! The configuration and presets are in `config`, the per-frame engine ([`SpectrogramStream`])
 //! in `stream`, the whole-signal result ([`spectrogram`]) in `batch`.
+//!
+//! [`apply_top_db`]: stream::apply_top_db
 
 mod batch;
 mod config;
@@ -39,4 +41,4 @@ pub use config::{
     validate_sample_rate, LogScale, Output, Precision, Preset, SpectrogramConfig,
     LIBROSA_AMPLITUDE_DB, LIBROSA_POWER_DB, MAX_SAMPLE_RATE_HZ, MIN_SAMPLE_RATE_HZ,
 };
-pub use stream::{apply_top_db, SpectrogramStream};
+pub use stream::SpectrogramStream;
