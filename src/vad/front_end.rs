@@ -14,7 +14,7 @@ use crate::spectrogram::{Output, Precision, Preset, SpectrogramConfig, Spectrogr
 
 /// The spectrogram configuration the detector runs on: the librosa preset's frames (512 /
 /// 160 at 16 kHz) as linear power, single-precision FFT (the features do not need float64);
-/// the preset's 64 Slaney mel bands are applied to the same frames ([`front_end_mel`]).
+/// the preset's 64 Slaney mel bands are applied to the same frames (`front_end_mel`).
 pub fn front_end_config() -> SpectrogramConfig {
     SpectrogramConfig {
         precision: Precision::Single,
