@@ -65,8 +65,8 @@ pub mod eval;
 pub mod formats;
 pub mod options;
 
-/// The JavaScript bindings (wasm32 only). Public for the wasm tests, not a Rust API: the
-/// package's JS API is documented in its TypeScript typings.
+// The JavaScript bindings (wasm32 only): public for tests/wasm.rs, not a Rust API (the
+// package's JS API is documented in its TypeScript typings).
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub mod wasm;
