@@ -1,14 +1,15 @@
-//! Native voice activity throughput (criterion). Run: `cargo bench --bench vad`.
+//! Native voice activity throughput (criterion). Run: `cargo bench --features dev --bench vad`.
 //! 60 s of the bundled sample clip (tiled) in 1 s blocks: the spectrogram front end alone,
 //! front end + features, the whole detector, and the whole foreground/background analysis.
-use bystander::vad::{FrontEnd, VadConfig, VoiceActivityDetector};
+use bystander::dev::FrontEnd;
 use bystander::SpectrogramStream;
+use bystander::{VadConfig, VoiceActivityDetector};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
 
 fn signal() -> Vec<f32> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/samples/sample.wav");
-    let (x, _) = bystander::decode::read_mono(&path).unwrap();
+    let (x, _) = bystander::read_mono(&path).unwrap();
     x.iter().cycle().take(16000 * 60).copied().collect()
 }
 
@@ -20,7 +21,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("spectrogram_front_end", |b| {
         let mut out = Vec::new();
         b.iter(|| {
-            let mut s = SpectrogramStream::new(bystander::vad::front_end_config()).unwrap();
+            let mut s = SpectrogramStream::new(bystander::dev::front_end_config()).unwrap();
             for block in x.chunks(16000) {
                 out.clear();
                 s.push(block, &mut out).unwrap();
@@ -53,8 +54,7 @@ fn bench(c: &mut Criterion) {
         // The whole analysis: front end, VAD, cues, foreground/background labels, report.
         b.iter(|| {
             let mut a =
-                bystander::fgbg::Analyzer::new(16000.0, bystander::fgbg::AnalyzerConfig::default())
-                    .unwrap();
+                bystander::Analyzer::new(16000.0, bystander::AnalyzerConfig::default()).unwrap();
             let mut s = Vec::new();
             for block in x.chunks(16000) {
                 a.push(block, &mut s).unwrap();

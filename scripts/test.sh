@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, clippy, native unit/integration/doc tests (librosa and Kaldi
-# fixtures, streaming == batch, CLI), wasm tests in Node and in headless Chromium, the wasm
+# Runs every test: formatting, clippy, rustdoc, native unit/integration/doc tests (librosa and
+# Kaldi fixtures, streaming == batch, CLI), wasm tests in Node and in headless Chromium, the wasm
 # package build (prints gzipped sizes), the demo page tests in Chromium, and a smoke run of
 # the browser benchmark. Sets up missing tools first (scripts/setup.sh).
 set -euo pipefail
@@ -11,9 +11,10 @@ passed=0
 run() { printf '\n== test: %s\n' "$1"; shift; "$@"; passed=$((passed + 1)); }
 
 run "rustfmt" cargo fmt --all -- --check
-run "clippy (native)" cargo clippy --all-targets --quiet -- -D warnings
+run "clippy (native)" cargo clippy --all-targets --all-features --quiet -- -D warnings
 run "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
-run "native tests" cargo test --quiet
+run "rustdoc (-D warnings)" env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+run "native tests" cargo test --quiet --all-features
 run "wasm tests in Node" wasm-pack test --node --mode no-install
 run "wasm tests in headless Chromium" env WASM_BINDGEN_USE_BROWSER=1 \
   wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" --mode no-install

@@ -6,25 +6,7 @@
 //! Nothing is allocated per frame: the FFT plan, window, frame buffer, spectrum and scratch
 //! are owned by the struct, and the sample buffer is compacted in place.
 //!
-//! # Frame timing
-//! A frame is `win_length` samples long (zero-padded to `n_fft` for the FFT).
-//! - `center = true` (librosa's `center=True`): frame `i` is centred on sample
-//!   `i * hop_length`; the signal is padded by `n_fft / 2` samples on each side, with zeros
-//!   (`pad_mode = constant`, librosa >= 0.9) or a mirror image (`reflect`, numpy's
-//!   `np.pad(mode="reflect")`, which does not repeat the edge sample). A signal of `L`
-//!   samples gives `1 + L / hop_length` frames. When `win_length < n_fft` the window sits in
-//!   the middle of the `n_fft` span, as librosa's `pad_center` puts it.
-//! - `center = false` (Kaldi's `snip_edges=true`): frame `i` starts at sample
-//!   `i * hop_length` and there is no padding: `1 + (L - win_length) / hop_length` frames
-//!   (none when `L < win_length`).
-//!
-//! # Per-frame processing
-//! In Kaldi's order (`feature-window.cc`, `ProcessWindow`): scale samples by
-//! `sample_scale`; subtract the frame mean (`remove_dc`); pre-emphasis
-//! `x[n] -= coeff * x[n - 1]` with `x[-1] := x[0]`; multiply by the window; zero-pad to
-//! `n_fft`; real FFT (realfft over rustfft). Librosa does none of the first three.
-//! Magnitudes are unaffected by where the window sits inside the `n_fft` span (a circular
-//! shift only changes phase), so the frame is always placed at the start of the FFT buffer.
+//! The frame timing and per-frame processing conventions are documented on [`StftConfig`].
 
 use crate::error::{Error, Result};
 use crate::names::option_names;
@@ -56,7 +38,27 @@ option_names!(PadMode, field "padMode", expected "\"constant\" or \"reflect\"", 
     Reflect => "reflect",
 });
 
-/// Framing and per-frame processing of the STFT. See the module docs for the conventions.
+/// Framing and per-frame processing of the STFT.
+///
+/// # Frame timing
+/// A frame is `win_length` samples long (zero-padded to `n_fft` for the FFT).
+/// - `center = true` (librosa's `center=True`): frame `i` is centred on sample
+///   `i * hop_length`; the signal is padded by `n_fft / 2` samples on each side, with zeros
+///   (`pad_mode = constant`, librosa >= 0.9) or a mirror image (`reflect`, numpy's
+///   `np.pad(mode="reflect")`, which does not repeat the edge sample). A signal of `L`
+///   samples gives `1 + L / hop_length` frames. When `win_length < n_fft` the window sits in
+///   the middle of the `n_fft` span, as librosa's `pad_center` puts it.
+/// - `center = false` (Kaldi's `snip_edges=true`): frame `i` starts at sample
+///   `i * hop_length` and there is no padding: `1 + (L - win_length) / hop_length` frames
+///   (none when `L < win_length`).
+///
+/// # Per-frame processing
+/// In Kaldi's order (`feature-window.cc`, `ProcessWindow`): scale samples by
+/// `sample_scale`; subtract the frame mean (`remove_dc`); pre-emphasis
+/// `x[n] -= coeff * x[n - 1]` with `x[-1] := x[0]`; multiply by the window; zero-pad to
+/// `n_fft`; real FFT (realfft over rustfft). Librosa does none of the first three.
+/// Magnitudes are unaffected by where the window sits inside the `n_fft` span (a circular
+/// shift only changes phase), so the frame is always placed at the start of the FFT buffer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StftConfig {

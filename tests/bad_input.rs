@@ -3,11 +3,11 @@
 //! panic, and the same objects keep working afterwards. The wasm API runs the same table in
 //! Node and Chromium (tests/wasm.rs, tests/js/), the CLI its own (tests/cli.rs).
 
-use bystander::fgbg::{analyze, Analyzer, AnalyzerConfig, Label, LabelledSegment, Report};
 use bystander::options::{self, OptionMap, OptionValue};
-use bystander::spectrogram::{spectrogram, SpectrogramConfig, SpectrogramStream};
-use bystander::vad::{detect_speech, VadConfig, VoiceActivity};
-use bystander::{Error, Preset};
+use bystander::{
+    analyze, detect_speech, spectrogram, Analyzer, AnalyzerConfig, Error, Label, LabelledSegment,
+    Preset, Report, SpectrogramConfig, SpectrogramStream, VadConfig, VoiceActivity,
+};
 
 const RATE: f64 = 16000.0;
 
@@ -76,7 +76,7 @@ fn all(samples: &[f32], rate: f64) -> (bystander::Spectrogram, VoiceActivity, Re
 
 /// Real speech (1.5 s from the dev set, the librosa fixture), repeated to `seconds`.
 fn speech(seconds: f64) -> Vec<f32> {
-    let one: Vec<f32> = bystander::npy::read(include_bytes!("fixtures/speech.input.npy"))
+    let one: Vec<f32> = bystander::formats::read_npy(include_bytes!("fixtures/speech.input.npy"))
         .unwrap()
         .data
         .iter()

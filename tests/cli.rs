@@ -41,7 +41,7 @@ fn fixture(name: &str) -> Vec<f64> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name);
-    bystander::npy::read(&std::fs::read(p).unwrap())
+    bystander::formats::read_npy(&std::fs::read(p).unwrap())
         .unwrap()
         .data
 }
@@ -74,7 +74,7 @@ fn spectrogram_npy_matches_librosa_for_a_16k_wav() {
         .status()
         .unwrap();
     assert!(status.success());
-    let ours = bystander::npy::read(&std::fs::read(&out).unwrap()).unwrap();
+    let ours = bystander::formats::read_npy(&std::fs::read(&out).unwrap()).unwrap();
     let reference = fixture("speech.librosa_mel_db.npy");
     assert_eq!(ours.shape, vec![151, 64]);
     for (a, b) in ours.data.iter().zip(&reference) {
@@ -102,7 +102,7 @@ fn stereo_44k_is_downmixed_and_resampled() {
         .status()
         .unwrap();
     assert!(status.success());
-    let s = bystander::npy::read(&std::fs::read(&out).unwrap()).unwrap();
+    let s = bystander::formats::read_npy(&std::fs::read(&out).unwrap()).unwrap();
     // 1 s at 16 kHz, centred frames every 160 samples.
     assert_eq!(s.shape, vec![101, 257]);
     let row = &s.data[50 * 257..51 * 257];
@@ -648,9 +648,8 @@ fn analyze_json_is_the_pretty_printed_report() {
     let expected: Vec<serde_json::Value> = files
         .iter()
         .map(|f| {
-            let (samples, rate) = bystander::decode::read_mono(f).unwrap();
-            let report =
-                bystander::fgbg::analyze(&samples, rate as f64, &Default::default()).unwrap();
+            let (samples, rate) = bystander::read_mono(f).unwrap();
+            let report = bystander::analyze(&samples, rate as f64, &Default::default()).unwrap();
             let mut v = serde_json::to_value(&report).unwrap();
             v["file"] = f.display().to_string().into();
             v

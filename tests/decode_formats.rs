@@ -7,8 +7,7 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use bystander::decode::{AudioReader, PacketReader};
-use bystander::fgbg::{Analyzer, AnalyzerConfig};
+use bystander::{Analyzer, AnalyzerConfig, AudioReader, PacketReader};
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {
@@ -26,7 +25,7 @@ fn decode(path: &Path) -> (Vec<Vec<f32>>, u32, Option<u64>, &'static str) {
 }
 
 fn wav() -> (Vec<f32>, u32) {
-    bystander::decode::read_mono(&fixture("www/samples/sample.wav")).unwrap()
+    bystander::read_mono(&fixture("www/samples/sample.wav")).unwrap()
 }
 
 #[test]
@@ -123,8 +122,7 @@ fn every_format_gives_the_wavs_labels() {
         "sample-48k-mono.ogg",
     ] {
         let (mono, got_rate) =
-            bystander::decode::read_mono(&fixture(&format!("tests/fixtures/audio/{name}")))
-                .unwrap();
+            bystander::read_mono(&fixture(&format!("tests/fixtures/audio/{name}"))).unwrap();
         let got = segments(&mono, got_rate);
         // Lossy coding may move a boundary by a frame or a few: the same stretches must be
         // labelled alike for 98 % of the clip (checked every 10 ms).

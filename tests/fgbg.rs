@@ -7,7 +7,7 @@
 use bystander::eval::{
     class_frames, frame_count, frame_mask, parse_rttm, BACKGROUND, FOREGROUND, NONE,
 };
-use bystander::fgbg::{analyze, Analyzer, AnalyzerConfig, Label, Report};
+use bystander::{analyze, Analyzer, AnalyzerConfig, Label, Report};
 use std::path::Path;
 
 struct Case {
@@ -18,7 +18,7 @@ struct Case {
 
 fn case(name: &str) -> Case {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fgbg");
-    let (samples, rate) = bystander::decode::read_mono(&dir.join(format!("{name}.wav"))).unwrap();
+    let (samples, rate) = bystander::read_mono(&dir.join(format!("{name}.wav"))).unwrap();
     let rttm = parse_rttm(&std::fs::read_to_string(dir.join(format!("{name}.rttm"))).unwrap());
     let pick = |n: &str| -> Vec<(f64, f64)> {
         rttm.iter()
@@ -278,7 +278,7 @@ fn labels_do_not_depend_on_gain() {
 #[test]
 fn any_rate_and_bad_input() {
     let c = case("no_background");
-    let up = bystander::resample::resample(&c.samples, c.rate, 48_000.0).unwrap();
+    let up = bystander::resample(&c.samples, c.rate, 48_000.0).unwrap();
     let r = analyze(&up, 48_000.0, &AnalyzerConfig::default()).unwrap();
     assert!(r.segments.iter().any(|s| s.label == Label::Foreground));
     assert!(analyze(&[], 16_000.0, &AnalyzerConfig::default()).is_err());

@@ -16,8 +16,9 @@
 //!   `float64ReimplementationCheck`), so those values are only required to be within 2.
 #![cfg(not(target_arch = "wasm32"))]
 
+use bystander::formats::{read_npy, NpyArray};
 use bystander::options::{spectrogram_config, OptionMap, OptionValue};
-use bystander::{npy, spectrogram, LogScale, Output};
+use bystander::{spectrogram, LogScale, Output};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -25,9 +26,9 @@ fn fixture_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-fn load(name: &str) -> npy::NpyArray {
+fn load(name: &str) -> NpyArray {
     let bytes = std::fs::read(fixture_dir().join(name)).expect("fixture file");
-    npy::read(&bytes).expect("valid npy")
+    read_npy(&bytes).expect("valid npy")
 }
 
 fn to_options(params: &Value) -> OptionMap {

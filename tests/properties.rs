@@ -7,7 +7,7 @@
 //! and random mixtures of them with noise, silence, clipping and non-finite samples.
 #![cfg(not(target_arch = "wasm32"))]
 
-use bystander::fgbg::{analyze, Analyzer, AnalyzerConfig, Label, Report};
+use bystander::{analyze, Analyzer, AnalyzerConfig, Label, Report};
 use proptest::prelude::*;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -31,8 +31,7 @@ fn clips() -> &'static Vec<Vec<f32>> {
         CASES
             .iter()
             .map(|name| {
-                let (x, rate) =
-                    bystander::decode::read_mono(&dir.join(format!("{name}.wav"))).unwrap();
+                let (x, rate) = bystander::read_mono(&dir.join(format!("{name}.wav"))).unwrap();
                 assert_eq!(rate, 16000);
                 x
             })

@@ -5,14 +5,12 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use bystander::eval::{parse_rttm, VadScore};
-use bystander::resample::resample;
-use bystander::segment::Segment;
-use bystander::vad::{detect_speech, VadConfig, VoiceActivityDetector};
+use bystander::{detect_speech, resample, Segment, VadConfig, VoiceActivityDetector};
 use std::path::Path;
 
 fn sample() -> (Vec<f32>, f64, Vec<(f64, f64)>) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/samples");
-    let (x, rate) = bystander::decode::read_mono(&dir.join("sample.wav")).unwrap();
+    let (x, rate) = bystander::read_mono(&dir.join("sample.wav")).unwrap();
     let rttm = std::fs::read_to_string(dir.join("sample.rttm")).unwrap();
     let reference = parse_rttm(&rttm)
         .into_iter()

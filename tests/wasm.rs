@@ -32,7 +32,7 @@ fn message(err: JsError) -> String {
 }
 
 fn npy(bytes: &[u8]) -> Vec<f64> {
-    bystander::npy::read(bytes).unwrap().data
+    bystander::formats::read_npy(bytes).unwrap().data
 }
 
 fn speech() -> Vec<f32> {
@@ -292,7 +292,7 @@ fn analyze_returns_the_report_and_the_stream_agrees() {
     let config = get(&report, "config");
     assert_eq!(
         get(&config, "minLabelMs").as_f64(),
-        Some(bystander::fgbg::AnalyzerConfig::default().min_label_ms)
+        Some(bystander::AnalyzerConfig::default().min_label_ms)
     );
     // Streaming in AudioWorklet-sized blocks gives the same final report.
     let mut stream = JsAnalyzerStream::new(16000.0, JsValue::UNDEFINED).unwrap();

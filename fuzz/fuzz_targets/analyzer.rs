@@ -12,13 +12,12 @@
 mod common;
 
 use arbitrary::{Arbitrary, Unstructured};
-use bystander::fgbg::{analyze, Analyzer, AnalyzerConfig, LabelledSegment, Report};
+use bystander::dev::validate_vad_rate;
 use bystander::options::{
     analyzer_config, analyzer_options, vad_config, LABELLER_OPTIONS, VAD_OPTIONS,
 };
-use bystander::segment::Segment;
-use bystander::vad::{validate_vad_rate, FRAME_SECONDS};
-use bystander::Error;
+use bystander::VAD_FRAME_SECONDS as FRAME_SECONDS;
+use bystander::{analyze, Analyzer, AnalyzerConfig, Error, LabelledSegment, Report, Segment};
 use common::{fill, option_map, samples, Encoding, Len, Name, Rate, Value};
 use libfuzzer_sys::fuzz_target;
 

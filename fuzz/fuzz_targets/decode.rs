@@ -6,7 +6,7 @@
 #[path = "common.rs"]
 mod common;
 
-use bystander::decode::AudioReader;
+use bystander::AudioReader;
 use libfuzzer_sys::fuzz_target;
 
 /// Stop after this many decoded (mono) samples: a tiny header can claim hours of audio.

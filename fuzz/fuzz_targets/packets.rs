@@ -6,7 +6,7 @@
 #[path = "common.rs"]
 mod common;
 
-use bystander::decode::PacketReader;
+use bystander::PacketReader;
 use libfuzzer_sys::fuzz_target;
 
 /// Stop after this many packets.

@@ -8,7 +8,7 @@ use super::anchor::{Anchor, AnchorSnapshot};
 use super::cues::CueExtractor;
 use super::inputs::{model_inputs, FrameRecord, LEVEL_CONTEXT};
 use super::labeller::{frame_range, Labeller};
-use super::model::{self, HEADS, N_INPUTS};
+use super::model::{self, HEADS};
 use super::{AnalyzerConfig, AnchorInfo, LabelledSegment, Report, SCHEMA_VERSION};
 use crate::error::{Error, Result};
 use crate::segment::Segment;
@@ -245,7 +245,9 @@ impl Analyzer {
     }
 
     /// Keeps every frame's record (for the training dump, which needs them all); by default
-    /// the records of finalised frames are dropped once the anchor has settled.
+    /// the records of finalised frames are dropped once the anchor has settled. With the
+    /// cargo feature `dev`.
+    #[cfg(feature = "dev")]
     pub fn keep_all_frames(&mut self) {
         self.state.keep_all = true;
     }
@@ -309,8 +311,10 @@ impl Analyzer {
     }
 
     /// The model inputs of every frame still held, with the current anchor (training dump:
-    /// call [`Analyzer::keep_all_frames`] first so that every frame is held).
-    pub fn model_inputs(&self) -> Vec<[f32; N_INPUTS]> {
+    /// call [`Analyzer::keep_all_frames`] first so that every frame is held). With the cargo
+    /// feature `dev`.
+    #[cfg(feature = "dev")]
+    pub fn model_inputs(&self) -> Vec<[f32; model::N_INPUTS]> {
         let mut out = Vec::with_capacity(self.state.frames.len());
         model_inputs(
             &self.state.frames,

@@ -47,6 +47,7 @@ const FLOOR_BIAS_DB: f32 = 1.5;
 /// Number of cues per frame.
 pub const N_CUES: usize = 7;
 /// Names of the cues, in order (also used by the feature dump and the training script).
+#[cfg(any(test, feature = "dev"))]
 pub const CUE_NAMES: [&str; N_CUES] = ["level", "snr", "drop", "rise", "depth", "hf", "tilt"];
 
 /// One cue, by its position in [`FrameCues::to_array`] and [`CUE_NAMES`] (`cue as usize`).
@@ -89,7 +90,7 @@ pub struct FrameCues {
 
 impl FrameCues {
     /// The cues as an array, in [`CUE_NAMES`] order.
-    pub fn to_array(&self) -> [f32; N_CUES] {
+    pub fn to_array(self) -> [f32; N_CUES] {
         [
             self.level, self.snr, self.drop, self.rise, self.depth, self.hf, self.tilt,
         ]
@@ -146,11 +147,6 @@ impl CueExtractor {
             in_sub: 0,
             sub_index: 0,
         }
-    }
-
-    /// Frames pushed so far.
-    pub fn frames_pushed(&self) -> usize {
-        self.pushed
     }
 
     /// Takes one linear power frame (`N_BINS` values).
@@ -235,6 +231,7 @@ impl CueExtractor {
     }
 
     /// Frames pushed whose cues were not taken yet.
+    #[cfg(test)]
     pub fn pending(&self) -> usize {
         self.pushed - self.next
     }

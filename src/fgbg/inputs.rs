@@ -157,6 +157,7 @@ pub(super) fn model_inputs(
 }
 
 /// Names of the model inputs, for the feature dump and the training script.
+#[cfg(any(test, feature = "dev"))]
 pub const INPUT_NAMES: [&str; N_INPUTS] = [
     "p_speech",
     "rel_level",

@@ -38,6 +38,8 @@
 //! Files: `config.rs` (the settings), `report.rs` (what is reported), [`cues`], `anchor.rs`,
 //! `inputs.rs` (the model's inputs), [`model`], `labeller.rs` (Viterbi, run merging,
 //! calibration) and `analyzer.rs` (the streaming [`Analyzer`] and [`analyze`]).
+//!
+//! [`Anchor`]: anchor::Anchor
 
 mod analyzer;
 mod anchor;
@@ -51,7 +53,7 @@ mod tuned;
 mod weights;
 
 pub use analyzer::{analyze, Analyzer};
-pub use anchor::{Anchor, ANCHOR_CUES};
 pub use config::AnalyzerConfig;
+#[cfg(feature = "dev")]
 pub use inputs::INPUT_NAMES;
 pub use report::{AnchorInfo, Label, LabelledSegment, Report, SegmentCues, SCHEMA_VERSION};

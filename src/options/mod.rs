@@ -6,7 +6,7 @@
 //! `power`, `topDb`, ...), so a JS caller who knows librosa needs no new words. Parsing lives
 //! in the core (not in the wasm bindings) so that the CLI and the tests share it.
 //!
-//! Each configuration has one table of [`OptionSpec`] rows (JS name, Python name, kind and
+//! Each configuration has one table of `OptionSpec` rows (JS name, Python name, kind and
 //! allowed range, how it sets the configuration, how it is read back, one-line doc); the
 //! table drives parsing, the effective-options report, the list of known names, the error
 //! messages, the CLI's `--set` help and the TypeScript typings ([`typescript`]).

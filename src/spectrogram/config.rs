@@ -14,10 +14,24 @@ pub const MIN_SAMPLE_RATE_HZ: u32 = 1000;
 pub const MAX_SAMPLE_RATE_HZ: u32 = 768_000;
 
 /// A named set of defaults that reproduces a reference implementation.
+///
+/// - [`Preset::Librosa`]: exactly `librosa.feature.melspectrogram(y, sr, n_fft=512,
+///   hop_length=160, n_mels=64, power=2.0, center=True, pad_mode='constant', htk=False,
+///   norm='slaney')` (periodic Hann, `win_length = n_fft`, `fmin = 0`, `fmax = sr / 2`).
+///   With `db` it adds `librosa.power_to_db(S, ref=1.0, amin=1e-10, top_db=80.0)`.
+/// - [`Preset::Kaldi`]: Kaldi `compute-fbank-feats` as kaldi-native-fbank computes it with
+///   `dither=0`: 25 ms frames every 10 ms, `snip_edges` (no padding, frames start at
+///   `i * hop`), int16 sample scale (x32768), per-frame DC removal, pre-emphasis 0.97, Povey
+///   window, FFT length rounded up to a power of two (512 at 16 kHz), power spectrum, 80
+///   Kaldi-mel triangles from 20 Hz to Nyquist without area norm, natural log floored at
+///   `f32::EPSILON`.
+/// - [`Preset::Torchaudio`]: `torchaudio.transforms.MelSpectrogram(sample_rate=sr,
+///   n_fft=400, hop_length=160, n_mels=80, pad_mode="reflect", mel_scale="htk", norm=None)`,
+///   i.e. 25 ms periodic Hann frames centred with reflect padding, HTK mel, power 2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Preset {
-    /// librosa `melspectrogram` with bystander's speech arguments (see the [module docs](mod@crate::spectrogram)).
+    /// librosa `melspectrogram` with bystander's speech arguments (see [`Preset`]).
     #[default]
     Librosa,
     /// Kaldi fbank (kaldi-native-fbank, dither 0).
@@ -52,6 +66,15 @@ option_names!(Output, field "output", expected "\"linear\", \"mel\" or \"mfcc\""
 });
 
 /// Logarithmic compression of the values.
+///
+/// `db` follows librosa: `10 log10(max(amin, S)) - 10 log10(max(amin, ref))` for power
+/// (`power = 2`), and `amplitude_to_db` (`20 log10` with `amin`, `ref` applied to magnitudes)
+/// for magnitudes (`power = 1`). `top_db` floors every value at `max - top_db` where `max` is
+/// the maximum over the *whole* output; a stream cannot know that maximum before its end, so
+/// [`SpectrogramStream`](crate::SpectrogramStream) leaves values unfloored and
+/// [`spectrogram`](fn@crate::spectrogram) applies the floor once at the end. MFCCs are the
+/// orthonormal DCT-II of the dB mel bands (`librosa.feature.mfcc`, `dct_type=2`,
+/// `norm="ortho"`), taken after the floor in batch.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum LogScale {

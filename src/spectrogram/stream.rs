@@ -246,7 +246,7 @@ impl SpectrogramStream {
     }
 
     /// Appends the rows completed by `samples` to `out` (`bins()` values each) and returns
-    /// how many rows were added. `top_db` is not applied (see the [module docs](mod@crate::spectrogram)).
+    /// how many rows were added. `top_db` is not applied (see [`LogScale`](crate::LogScale)).
     ///
     /// # Errors
     /// [`Error::InvalidState`](crate::Error::InvalidState) after [`SpectrogramStream::finish`].

@@ -153,11 +153,6 @@ impl FeatureExtractor {
         }
     }
 
-    /// Frames pushed so far.
-    pub fn frames(&self) -> usize {
-        self.frames
-    }
-
     /// Consumes one frame: `N_BINS` linear powers and their `N_MELS` mel powers. Once
     /// `CONTEXT` frames of lookahead exist, writes the features of frame
     /// `frames() - 1 - CONTEXT` into `out` and returns true.

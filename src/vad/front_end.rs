@@ -14,7 +14,7 @@ use crate::spectrogram::{Output, Precision, Preset, SpectrogramConfig, Spectrogr
 
 /// The spectrogram configuration the detector runs on: the librosa preset's frames (512 /
 /// 160 at 16 kHz) as linear power, single-precision FFT (the features do not need float64);
-/// the preset's 64 Slaney mel bands are applied to the same frames ([`front_end_mel`]).
+/// the preset's 64 Slaney mel bands are applied to the same frames (`front_end_mel`).
 pub fn front_end_config() -> SpectrogramConfig {
     SpectrogramConfig {
         precision: Precision::Single,
@@ -89,10 +89,12 @@ impl FrontEnd {
         self.non_finite
     }
 
-    /// Pushes samples; calls `sink` with the features of every frame completed.
+    /// Pushes samples; calls `sink` with the features of every frame completed (the training
+    /// dump's and the benchmark's entry point).
     ///
     /// # Errors
     /// [`Error::InvalidState`] after `finish`.
+    #[cfg(feature = "dev")]
     pub fn push(&mut self, samples: &[f32], sink: impl FnMut(&[f32; N_FEATURES])) -> Result<()> {
         self.push_to(samples, &mut FeaturesOnly(sink))
     }
@@ -101,6 +103,7 @@ impl FrontEnd {
     ///
     /// # Errors
     /// [`Error::InvalidState`] when called twice.
+    #[cfg(feature = "dev")]
     pub fn finish(&mut self, sink: impl FnMut(&[f32; N_FEATURES])) -> Result<()> {
         self.finish_to(&mut FeaturesOnly(sink))
     }
@@ -167,8 +170,10 @@ pub trait FrameSink {
     fn features(&mut self, row: &[f32; N_FEATURES]);
 }
 
+#[cfg(feature = "dev")]
 struct FeaturesOnly<F>(F);
 
+#[cfg(feature = "dev")]
 impl<F: FnMut(&[f32; N_FEATURES])> FrameSink for FeaturesOnly<F> {
     fn features(&mut self, row: &[f32; N_FEATURES]) {
         (self.0)(row)

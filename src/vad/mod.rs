@@ -26,7 +26,8 @@ mod weights;
 pub use chain::{SpeechChain, SpeechSink};
 pub use config::VadConfig;
 pub use detector::{detect_speech, VoiceActivity, VoiceActivityDetector};
-pub use front_end::{front_end_config, front_end_mel, validate_vad_rate, FrameSink, FrontEnd};
+#[cfg(feature = "dev")]
+pub use front_end::{front_end_config, validate_vad_rate, FrontEnd};
 
 /// The analysis sample rate, Hz. Inputs at other rates are resampled to it.
 pub const ANALYSIS_RATE_HZ: u32 = 16_000;

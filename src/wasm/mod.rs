@@ -7,8 +7,8 @@
 //! come in as `Float32Array` views copied once into wasm memory by wasm-bindgen.
 
 //!
-//! One file per exported area: [`spectrogram`], [`image`], [`vad`], [`analyze`] and
-//! [`decode`]; this one holds the start hook, the typings and the conversions they share.
+//! One file per exported area: `spectrogram.rs`, `image.rs`, `vad.rs`, `analyze.rs` and
+//! `decode.rs`; this one holds the start hook, the typings and the conversions they share.
 
 mod analyze;
 mod decode;

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 py="$(bash tools/venv.sh train)"   # the shared venv, `train` group of tools/pyproject.toml
 [ "${SKIP_DATA:-0}" = 1 ] || bash tools/train_fgbg/make_data.sh "$@"
-cargo build --release --quiet
+cargo build --release --quiet --features dev
 mkdir -p target/fgbg_features
 for set in train tune heldout; do
   "$py" tools/train_fgbg/train.py dump --bin target/release/bystander \
@@ -19,10 +19,10 @@ for set in train tune heldout; do
 done
 "$py" tools/train_fgbg/train.py fit --out src/fgbg/weights.rs \
   --check target/fgbg_features/tune.npz target/fgbg_features/train.npz
-cargo build --release --quiet
+cargo build --release --quiet --features dev
 "$py" tools/train_fgbg/tune.py --bin target/release/bystander --out src/fgbg/tuned.rs target/train_fgbg/tune
-cargo build --release --quiet
+cargo build --release --quiet --features dev
 "$py" tools/train_fgbg/train.py calibrate --bin target/release/bystander --weights src/fgbg/weights.rs \
   target/train_fgbg/tune
-cargo build --release --quiet
+cargo build --release --quiet --features dev
 target/release/bystander eval target/train_fgbg/heldout | tail -25

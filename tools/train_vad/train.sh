@@ -7,8 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tools/train_vad/make_data.sh "${1:-400}" "${2:-80}"
-cargo build --release --quiet
+cargo build --release --quiet --features dev
 "$(bash tools/venv.sh train)" tools/train_vad/train.py --bin target/release/bystander \
   --hidden 24 --out src/vad/weights.rs target/train_vad/clean target/train_vad/augmented
-cargo build --release --quiet
+cargo build --release --quiet --features dev
 target/release/bystander tune-vad target/train_vad/tune

@@ -1,12 +1,11 @@
 //! `bystander analyze FILE...`: foreground/background labels per file, in parallel with
-//! `--jobs N`; and the hidden `fgbg-features` dump for `tools/train_fgbg/`.
+//! `--jobs N`.
 
 use crate::cli::{
-    failures, guarded, input_error, load_native, parse_set, report_failure, set_help, Failure,
-    Input,
+    failures, guarded, input_error, parse_set, report_failure, set_help, Failure, Input,
 };
-use bystander::fgbg::{Analyzer, AnalyzerConfig, Report};
-use bystander::segment::{to_audacity, to_rttm, to_textgrid, to_webvtt, NamedSegment};
+use bystander::formats::{to_audacity, to_rttm, to_textgrid, to_webvtt, NamedSegment};
+use bystander::{Analyzer, AnalyzerConfig, Report};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -338,46 +337,4 @@ impl<W: Write> Write for Indented<W> {
     fn flush(&mut self) -> std::io::Result<()> {
         self.0.flush()
     }
-}
-
-/// Arguments of the hidden `fgbg-features`.
-#[derive(clap::Args, Debug)]
-pub struct FgbgFeaturesArgs {
-    /// Audio file.
-    pub file: PathBuf,
-    /// Output .npy: float32 frames x (model inputs, then 1 where the frame is inside a VAD
-    /// speech segment).
-    #[arg(long)]
-    pub out: PathBuf,
-}
-
-pub fn run_features(args: &FgbgFeaturesArgs) -> Result<(), Failure> {
-    let (samples, rate) = load_native(&args.file)?;
-    let fail = |e: bystander::Error| Failure::Input(format!("{}: {e}", args.file.display()));
-    let mut analyzer = Analyzer::new(rate as f64, AnalyzerConfig::default()).map_err(fail)?;
-    analyzer.keep_all_frames();
-    let mut scratch = Vec::new();
-    for block in samples.chunks(rate as usize) {
-        analyzer.push(block, &mut scratch).map_err(fail)?;
-        scratch.clear();
-    }
-    let report = analyzer.finish().map_err(fail)?;
-    let inputs = analyzer.model_inputs();
-    let frames = inputs.len();
-    let speech = bystander::eval::frame_mask(
-        &report
-            .speech
-            .iter()
-            .map(|s| (s.start, s.end))
-            .collect::<Vec<_>>(),
-        frames,
-    );
-    let n = bystander::fgbg::model::N_INPUTS + 1;
-    let mut out = Vec::with_capacity(frames * n);
-    for (row, in_speech) in inputs.iter().zip(&speech) {
-        out.extend_from_slice(row);
-        out.push(if *in_speech { 1.0 } else { 0.0 });
-    }
-    std::fs::write(&args.out, bystander::npy::write_f32(&[frames, n], &out))
-        .map_err(|e| Failure::Input(format!("{}: {e}", args.out.display())))
 }

@@ -1,22 +1,25 @@
 //! `bystander eval DIR`: frame-level scores of bystander's voice activity (and of peers'
 //! RTTM hypotheses, scored the same way) against reference RTTMs, per clip and pooled per
-//! folder and overall. Scoring conventions are in `bystander::eval`.
+//! folder and overall. Scoring conventions are in `bystander::eval`. The clip search is
+//! shared with `tune-vad` (training.rs).
 
 use crate::cli::{failures, guarded, input_error, load_native, parse_set, report_failure, Failure};
 use bystander::eval::{parse_rttm, parse_uem, Interval, VadScore};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-struct Clip {
-    wav: PathBuf,
-    rttm: PathBuf,
-    uem: Option<PathBuf>,
+/// A clip found under DIR: its audio, reference and scored region.
+pub struct Clip {
+    pub wav: PathBuf,
+    pub rttm: PathBuf,
+    pub uem: Option<PathBuf>,
     /// Folder relative to DIR ("." for DIR itself).
-    subset: String,
-    stem: String,
+    pub subset: String,
+    pub stem: String,
 }
 
-fn find_clips(dir: &Path, root: &Path, out: &mut Vec<Clip>) -> std::io::Result<()> {
+/// Every *.wav with a matching *.rttm under `dir`, in path order.
+pub fn find_clips(dir: &Path, root: &Path, out: &mut Vec<Clip>) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok())
         .map(|e| e.path())
@@ -54,7 +57,8 @@ fn find_clips(dir: &Path, root: &Path, out: &mut Vec<Clip>) -> std::io::Result<(
     Ok(())
 }
 
-fn read_intervals(path: &Path) -> Result<Vec<Interval>, Failure> {
+/// The segments of an RTTM file.
+pub fn read_intervals(path: &Path) -> Result<Vec<Interval>, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
     Ok(parse_rttm(&text)
@@ -138,7 +142,7 @@ pub fn run(
         let analysed = guarded(&clip.wav, || {
             let (samples, rate) = load_native(&clip.wav)?;
             // One pass gives both the speech segments (the VAD's, unchanged) and the labels.
-            let report = bystander::fgbg::analyze(&samples, rate as f64, &analyzer_config)
+            let report = bystander::analyze(&samples, rate as f64, &analyzer_config)
                 .map_err(|e| input_error(&clip.wav, &e))?;
             Ok((samples, rate, report))
         });
@@ -181,14 +185,14 @@ pub fn run(
         if let Some(d) = save_rttm {
             let named: Vec<_> = ours
                 .iter()
-                .map(|&(start, end)| bystander::segment::NamedSegment {
+                .map(|&(start, end)| bystander::formats::NamedSegment {
                     start,
                     end,
                     name: "speech",
                 })
                 .collect();
             let path = d.join(format!("{}.rttm", clip.stem));
-            std::fs::write(&path, bystander::segment::to_rttm(&clip.stem, &named))
+            std::fs::write(&path, bystander::formats::to_rttm(&clip.stem, &named))
                 .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
         }
         let mut scores = vec![(
@@ -268,98 +272,4 @@ pub fn run(
     }
     crate::fgbg_eval::report(&labelled_clips, false);
     failures(failed, clips.len(), "clips")
-}
-
-/// Grid search of the segmenter settings on a tuning folder; prints the best as JSON.
-pub fn tune(dir: &Path) -> Result<(), Failure> {
-    use bystander::vad::{segmenter::Segmenter, VadConfig};
-    let mut clips = Vec::new();
-    find_clips(dir, dir, &mut clips)
-        .map_err(|e| Failure::Input(format!("{}: {e}", dir.display())))?;
-    // Probabilities once per clip (the segmenter does not change them).
-    let mut data = Vec::new();
-    for clip in &clips {
-        let (samples, rate) = load_native(&clip.wav)?;
-        let duration = samples.len() as f64 / rate as f64;
-        let activity = bystander::vad::detect_speech(&samples, rate as f64, &VadConfig::default())
-            .map_err(|e| Failure::Input(format!("{}: {e}", clip.wav.display())))?;
-        let reference = read_intervals(&clip.rttm)?;
-        data.push((
-            clip.stem.starts_with("ns_"),
-            activity.probabilities,
-            reference,
-            duration,
-        ));
-    }
-    eprintln!("{} tuning clips", data.len());
-    let mut best: Option<(f64, f64, VadConfig)> = None;
-    for threshold in [0.3f32, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] {
-        for hysteresis in [0.1f32, 0.2, 0.3] {
-            for min_speech_ms in [50.0, 100.0, 200.0] {
-                for min_silence_ms in [100.0, 200.0, 300.0, 500.0] {
-                    for pad_before_ms in [0.0, 50.0, 100.0] {
-                        for pad_after_ms in [0.0, 50.0, 100.0, 200.0] {
-                            let config = VadConfig {
-                                threshold,
-                                off_threshold: Some((threshold - hysteresis).max(0.01)),
-                                min_speech_ms,
-                                min_silence_ms,
-                                pad_before_ms,
-                                pad_after_ms,
-                            };
-                            let mut all = bystander::eval::Counts::default();
-                            let mut ns = bystander::eval::Counts::default();
-                            for (is_ns, probs, reference, duration) in &data {
-                                let mut seg =
-                                    Segmenter::new(&config, bystander::vad::FRAME_SECONDS);
-                                let mut out = Vec::new();
-                                for &p in probs {
-                                    seg.push(p, &mut out);
-                                }
-                                seg.finish(
-                                    (duration / bystander::vad::FRAME_SECONDS).ceil() as usize,
-                                    &mut out,
-                                );
-                                let hyp: Vec<Interval> = out
-                                    .iter()
-                                    .map(|s| (s.start, s.end.min(*duration)))
-                                    .collect();
-                                let score = VadScore::of(reference, &hyp, None, *duration);
-                                all.add(&score.counts);
-                                if *is_ns {
-                                    ns.add(&score.counts);
-                                }
-                            }
-                            let (f1, share) = (
-                                all.f1(),
-                                if ns.tn + ns.fp > 0 {
-                                    ns.speech_share()
-                                } else {
-                                    0.0
-                                },
-                            );
-                            if share < 0.03 && best.as_ref().is_none_or(|b| f1 > b.0) {
-                                best = Some((f1, share, config));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-    match best {
-        Some((f1, share, config)) => {
-            println!(
-                "{:#}",
-                serde_json::json!({
-                    "f1": f1, "nonspeechShare": share,
-                    "settings": bystander::options::vad_options(&config).iter().map(|(k, v)| (k.clone(), v.to_string())).collect::<BTreeMap<_, _>>(),
-                })
-            );
-            Ok(())
-        }
-        None => Err(Failure::Input(
-            "no setting keeps non-speech under 3 %".into(),
-        )),
-    }
 }

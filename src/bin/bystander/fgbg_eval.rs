@@ -7,7 +7,7 @@ use bystander::eval::{
     class_frames, frame_count, frame_mask, segment_is_right, Calibration, FrameClass, Interval,
     LabelCounts, BACKGROUND, FOREGROUND, NONE,
 };
-use bystander::fgbg::{Label, Report};
+use bystander::{Label, Report};
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -17,16 +17,19 @@ mod analyze_cmd;
 mod eval_cmd;
 #[cfg(not(target_arch = "wasm32"))]
 mod fgbg_eval;
+#[cfg(all(not(target_arch = "wasm32"), feature = "dev"))]
+mod training;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
-    use bystander::decode::AudioReader;
+    use bystander::formats::write_npy_f32;
     use bystander::options::{
         image_config, spectrogram_config, OptionMap, OptionValue, IMAGE_OPTIONS,
         SPECTROGRAM_OPTIONS,
     };
-    use bystander::resample::Resampler;
-    use bystander::{image, npy, spectrogram};
+    use bystander::AudioReader;
+    use bystander::Resampler;
+    use bystander::{render_spectrogram, spectrogram, RgbaImage};
     use clap::{Parser, Subcommand, ValueEnum};
     use std::path::{Path, PathBuf};
     use std::process::ExitCode;
@@ -53,24 +56,10 @@ mod cli {
         /// Score voice activity against reference RTTMs: every *.wav with a matching *.rttm
         /// (and *.uem) under DIR, per clip and pooled per folder, with optional peers.
         Eval(EvalArgs),
-        /// Write the voice activity model's input features (float32 frames x features
-        /// .npy), for the training pipeline in tools/train_vad/.
-        #[command(hide = true)]
-        Features(FeaturesArgs),
-        /// Choose the VAD segmenter settings on a tuning folder (never the dev clips): grid
-        /// search maximising pooled frame F1 with < 3 % of non-speech clips' frames marked.
-        #[command(hide = true)]
-        TuneVad(TuneArgs),
-        /// Write the foreground/background model's inputs per frame (.npy), for
-        /// tools/train_fgbg/.
-        #[command(hide = true)]
-        FgbgFeatures(crate::analyze_cmd::FgbgFeaturesArgs),
-    }
-
-    #[derive(clap::Args, Debug)]
-    struct TuneArgs {
-        /// Folder searched recursively for *.wav + *.rttm; clips named ns_* are non-speech.
-        dir: PathBuf,
+        /// The hidden training subcommands (`features`, `tune-vad`, `fgbg-features`).
+        #[cfg(feature = "dev")]
+        #[command(flatten)]
+        Training(crate::training::TrainingCommand),
     }
 
     #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -120,15 +109,6 @@ mod cli {
         /// Also write bystander's hypotheses as <stem>.rttm into DIR.
         #[arg(long)]
         save_rttm: Option<PathBuf>,
-    }
-
-    #[derive(clap::Args, Debug)]
-    struct FeaturesArgs {
-        /// Audio file.
-        file: PathBuf,
-        /// Output .npy (float32, frames x features).
-        #[arg(long)]
-        out: PathBuf,
     }
 
     #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -221,10 +201,9 @@ mod cli {
                 args.json,
                 args.save_rttm.as_deref(),
             ),
-            Command::Features(args) => run_features(&args),
-            Command::TuneVad(args) => crate::eval_cmd::tune(&args.dir),
             Command::Analyze(args) => crate::analyze_cmd::run(&args),
-            Command::FgbgFeatures(args) => crate::analyze_cmd::run_features(&args),
+            #[cfg(feature = "dev")]
+            Command::Training(command) => crate::training::run(command),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
@@ -441,7 +420,7 @@ mod cli {
             let named: Vec<_> = activity
                 .segments
                 .iter()
-                .map(|s| bystander::segment::NamedSegment {
+                .map(|s| bystander::formats::NamedSegment {
                     start: s.start,
                     end: s.end,
                     name: "speech",
@@ -459,9 +438,9 @@ mod cli {
                 json["probabilities"] = serde_json::json!(activity.probabilities);
             }
             let (text, ext) = match args.format {
-                SegmentFormat::Rttm => (bystander::segment::to_rttm(stem, &named), "rttm"),
-                SegmentFormat::Audacity => (bystander::segment::to_audacity(&named), "txt"),
-                SegmentFormat::Vtt => (bystander::segment::to_webvtt(&named), "vtt"),
+                SegmentFormat::Rttm => (bystander::formats::to_rttm(stem, &named), "rttm"),
+                SegmentFormat::Audacity => (bystander::formats::to_audacity(&named), "txt"),
+                SegmentFormat::Vtt => (bystander::formats::to_webvtt(&named), "vtt"),
                 SegmentFormat::Json => (format!("{json:#}\n"), "json"),
             };
             match &args.out_dir {
@@ -483,13 +462,13 @@ mod cli {
     /// Voice activity of one file, streamed from the decoder, and its duration in seconds.
     fn detect_file(
         path: &Path,
-        config: &bystander::vad::VadConfig,
-    ) -> Result<(bystander::vad::VoiceActivity, f64), Failure> {
+        config: &bystander::VadConfig,
+    ) -> Result<(bystander::VoiceActivity, f64), Failure> {
         let fail = |e: bystander::Error| input_error(path, &e);
         let mut input = Input::open(path)?;
         let rate = input.rate();
-        let mut vad = bystander::vad::VoiceActivityDetector::new(rate as f64, config.clone())
-            .map_err(fail)?;
+        let mut vad =
+            bystander::VoiceActivityDetector::new(rate as f64, config.clone()).map_err(fail)?;
         let (mut probabilities, mut segments) = (Vec::new(), Vec::new());
         while let Some(block) = input.next_block()? {
             vad.push(block, &mut probabilities, &mut segments)
@@ -498,31 +477,13 @@ mod cli {
         input.finish()?;
         vad.finish(&mut probabilities, &mut segments)
             .map_err(fail)?;
-        let activity = bystander::vad::VoiceActivity {
-            frame_seconds: bystander::vad::FRAME_SECONDS,
+        let activity = bystander::VoiceActivity {
+            frame_seconds: bystander::VAD_FRAME_SECONDS,
             probabilities,
             segments,
             non_finite_samples: vad.non_finite_samples(),
         };
         Ok((activity, vad.duration()))
-    }
-
-    fn run_features(args: &FeaturesArgs) -> Result<(), Failure> {
-        let (samples, rate) = load_native(&args.file)?;
-        let fail = |e: bystander::Error| Failure::Input(format!("{}: {e}", args.file.display()));
-        let mut front = bystander::vad::FrontEnd::new(rate as f64).map_err(fail)?;
-        let mut out = Vec::new();
-        for block in samples.chunks(rate as usize) {
-            front
-                .push(block, |row| out.extend_from_slice(row))
-                .map_err(fail)?;
-        }
-        front
-            .finish(|row| out.extend_from_slice(row))
-            .map_err(fail)?;
-        let n = bystander::vad::features::N_FEATURES;
-        std::fs::write(&args.out, npy::write_f32(&[out.len() / n, n], &out))
-            .map_err(|e| Failure::Input(format!("{}: {e}", args.out.display())))
     }
 
     /// Decodes `path`, averages it to mono and resamples it to `rate` (0 = keep).
@@ -610,7 +571,7 @@ mod cli {
         let config = spectrogram_config(rate as f64, &options).map_err(fail)?;
         if let Some(out) = &args.out {
             let s = spectrogram(&samples, &config).map_err(fail)?;
-            let bytes = npy::write_f32(&[s.frames, s.bins], &s.data);
+            let bytes = write_npy_f32(&[s.frames, s.bins], &s.data);
             std::fs::write(out, bytes)
                 .map_err(|e| Failure::Input(format!("{}: {e}", out.display())))?;
             eprintln!(
@@ -625,7 +586,7 @@ mod cli {
             );
         }
         if let Some(png_path) = &args.png {
-            let img = image::render_spectrogram(&samples, rate as f64, &config.stft, &image_config)
+            let img = render_spectrogram(&samples, rate as f64, &config.stft, &image_config)
                 .map_err(fail)?;
             write_png(png_path, &img)
                 .map_err(|e| Failure::Input(format!("{}: {e}", png_path.display())))?;
@@ -640,7 +601,7 @@ mod cli {
         Ok(())
     }
 
-    fn write_png(path: &Path, img: &image::RgbaImage) -> Result<(), String> {
+    fn write_png(path: &Path, img: &RgbaImage) -> Result<(), String> {
         let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
         let mut encoder = png::Encoder::new(
             std::io::BufWriter::new(file),
