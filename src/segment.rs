@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 /// A speech segment `[start, end)` in seconds with a confidence in `0..=1`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SpeechSegment"))]
 pub struct Segment {
     /// Start time, seconds.
     pub start: f64,

@@ -12,6 +12,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// Which talker a segment belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Label {
     /// The near talker addressing the device.
@@ -60,6 +61,7 @@ impl std::str::FromStr for Label {
 
 /// The figures behind a segment's label, so that a reviewer can see why.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SegmentCues {
     /// Active speech level of the segment: power mean of the 100 ms speech-band
@@ -85,6 +87,7 @@ pub struct SegmentCues {
 
 /// One labelled stretch of speech.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct LabelledSegment {
     /// Start, seconds.
@@ -103,6 +106,7 @@ pub struct LabelledSegment {
 
 /// The foreground talker's reference level.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AnchorInfo {
     /// Anchor level, dBFS (95th percentile of confident speech-frame levels); `null` before
@@ -114,29 +118,35 @@ pub struct AnchorInfo {
 
 /// The whole analysis of a clip (the JSON report of the CLI and the JS `analyze`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "AnalysisReport"))]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
-    /// [`SCHEMA_VERSION`].
+    /// Version of the layout ([`SCHEMA_VERSION`]).
     pub schema_version: u32,
     /// The crate version.
     pub version: String,
     /// The settings used.
+    #[cfg_attr(test, ts(type = "Required<AnalyzeOptions>"))]
     pub config: AnalyzerConfig,
     /// Input sample rate, Hz.
     pub sample_rate: f64,
     /// Input duration, seconds.
     pub duration: f64,
-    /// Seconds per probability frame (0.01).
+    /// Seconds per probability frame (0.01); frame `i` covers `[i, i + 1) * frameSeconds`.
     pub frame_seconds: f64,
     /// Labelled segments, sorted by start; they lie inside `speech` and do not overlap.
     pub segments: Vec<LabelledSegment>,
     /// The voice activity segments.
     pub speech: Vec<Segment>,
     /// Per frame: probability that foreground speech is present.
+    // The JS report carries both probabilities as `Float32Array`s (src/wasm/analyze.rs).
+    #[cfg_attr(test, ts(type = "Float32Array"))]
     pub foreground_probability: Vec<f32>,
     /// Per frame: probability that background speech is present.
+    #[cfg_attr(test, ts(type = "Float32Array"))]
     pub background_probability: Vec<f32>,
     /// The foreground anchor.
+    #[cfg_attr(test, ts(inline))]
     pub anchor: AnchorInfo,
     /// Things a reviewer should know (non-finite samples, no foreground talker found).
     pub warnings: Vec<String>,

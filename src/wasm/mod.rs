@@ -31,7 +31,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const OPTION_TYPES: &'static str = include_str!("options.d.ts");
 
-/// The report's interfaces (the shape of `fgbg::Report` as serde writes it in camelCase).
+/// The report's types, generated from `fgbg::Report` and its parts ([`crate::options`]).
 #[wasm_bindgen(typescript_custom_section)]
 const REPORT_TYPES: &'static str = include_str!("report.d.ts");
 
