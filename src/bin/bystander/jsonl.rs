@@ -45,8 +45,8 @@ pub fn summary(report: &Report) -> serde_json::Value {
             .segments
             .iter()
             .filter(|s| keep(s))
-            .map(|s| s.end - s.start)
-            .sum()
+            // From +0: an empty `sum` of floats is -0.
+            .fold(0.0, |total, s| total + (s.end - s.start))
     };
     let foreground = seconds(&|s| s.label.as_ref() == "foreground");
     let background = seconds(&|s| s.label.as_ref() == "background");

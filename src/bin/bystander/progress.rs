@@ -93,10 +93,11 @@ impl Progress {
             (n, 0) => format!(", {n} skipped (done before)"),
             (n, f) => format!(", {n} skipped (done before, {f} of them failed)"),
         };
+        let total = c.analysed + c.failed + skipped;
         eprintln!(
-            "bystander: {} files: {} analysed, {} failed{earlier}; {:.2} h of audio in {:.1} s \
+            "bystander: {total} {}: {} analysed, {} failed{earlier}; {:.2} h of audio in {:.1} s \
              ({:.1} files/s, {:.0}x realtime)",
-            c.analysed + c.failed + skipped,
+            if total == 1 { "file" } else { "files" },
             c.analysed,
             c.failed,
             c.audio_seconds / 3600.0,
