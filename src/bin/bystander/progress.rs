@@ -28,10 +28,8 @@ impl Progress {
             let bar =
                 ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
             bar.set_style(
-                ProgressStyle::with_template(
-                    "{bar:30} {pos}/{len} files  {msg}  {per_sec}  ETA {eta}",
-                )
-                .expect("a valid template"),
+                ProgressStyle::with_template("{bar:20} {pos}/{len} files, {msg}, ETA {eta}")
+                    .expect("a valid template"),
             );
             bar
         });
@@ -63,8 +61,9 @@ impl Progress {
         if let Some(bar) = &self.bar {
             let elapsed = self.start.elapsed().as_secs_f64().max(1e-9);
             bar.set_message(format!(
-                "{:.2} h audio ({:.0}x realtime)",
+                "{:.2} h audio, {:.1} files/s, {:.0}x realtime",
                 counts.audio_seconds / 3600.0,
+                (counts.analysed + counts.failed) as f64 / elapsed,
                 counts.audio_seconds / elapsed
             ));
             bar.inc(1);
