@@ -663,3 +663,258 @@ fn analyze_json_is_the_pretty_printed_report() {
     assert!(run(&files[..1]) == format!("{:#}\n", expected[0]));
     assert!(run(&files) == format!("{:#}\n", serde_json::Value::Array(expected)));
 }
+
+/// A folder of short generated clips (the speech fixture at a different gain after a
+/// different silence each) for the batch tests: 18 `clip_NN.wav`, a same-named `nested/clip_00.wav`,
+/// a `nested/bad.wav` that is not audio and a `notes.txt` the folder search leaves out.
+/// Returns the folder and its 20 audio paths as the search finds them.
+fn batch_folder(name: &str) -> (PathBuf, Vec<PathBuf>) {
+    let dir = tmp(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("nested")).unwrap();
+    let speech = fixture("speech.input.npy");
+    let clip = |i: usize| -> Vec<f32> {
+        let gain = 0.4 + 0.03 * i as f64;
+        let mut c = vec![0.0; 800 * i];
+        c.extend(speech.iter().map(|&x| (gain * x) as f32));
+        c
+    };
+    let mut files = Vec::new();
+    for i in 0..18 {
+        let path = dir.join(format!("clip_{i:02}.wav"));
+        write_wav(&path, 16000, 1, &clip(i));
+        files.push(path);
+    }
+    let nested = dir.join("nested/clip_00.wav");
+    write_wav(&nested, 16000, 1, &clip(18));
+    files.push(nested);
+    let bad = dir.join("nested/bad.wav");
+    std::fs::write(&bad, b"not audio\n").unwrap();
+    files.push(bad);
+    std::fs::write(dir.join("notes.txt"), b"not searched\n").unwrap();
+    (dir, files)
+}
+
+/// The lines of a JSONL output by their `file`, each file once.
+fn lines_by_file(jsonl: &str) -> std::collections::BTreeMap<String, serde_json::Value> {
+    let mut by_file = std::collections::BTreeMap::new();
+    for line in jsonl.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let file = v["file"].as_str().unwrap().to_string();
+        assert!(by_file.insert(file, v).is_none(), "a file twice: {line}");
+    }
+    by_file
+}
+
+#[test]
+fn analyze_jsonl_writes_one_line_per_file_of_a_folder() {
+    let (dir, files) = batch_folder("batch-jsonl");
+    let o = bin()
+        .args(["analyze", "--format", "jsonl", "--no-frames", "--jobs", "2"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    // One file is bad: exit 1, its line on stderr, then the summary; the others analysed.
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let bad = files.last().unwrap().display().to_string();
+    assert!(err.starts_with(&format!("bystander: {bad}: ")), "{err}");
+    let summary = err.lines().last().unwrap();
+    assert!(
+        summary.starts_with("bystander: 20 files: 19 analysed, 1 failed; "),
+        "{err}"
+    );
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 20);
+    let lines = lines_by_file(&stdout);
+    let expected: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    assert_eq!(lines.keys().cloned().collect::<Vec<_>>(), {
+        let mut e = expected.clone();
+        e.sort();
+        e
+    });
+    let model = lines[&expected[0]]["modelVersion"].as_str().unwrap();
+    assert!(
+        model.starts_with("fnv1a64-") && model.len() == 24,
+        "{model}"
+    );
+    let mut foreground = 0.0;
+    for (file, v) in &lines {
+        assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(v["modelVersion"], model);
+        assert!(v["warnings"].is_array());
+        if *file == bad {
+            assert!(v["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("cannot decode audio"));
+            assert!(v.get("segments").is_none() && v.get("summary").is_none());
+            continue;
+        }
+        assert!(v.get("error").is_none());
+        let s = &v["summary"];
+        let duration = v["duration"].as_f64().unwrap();
+        for (what, label) in [
+            ("foreground", Some("foreground")),
+            ("background", Some("background")),
+            ("overlap", None),
+        ] {
+            let seconds: f64 = v["segments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|seg| match label {
+                    Some(l) => seg["label"] == l,
+                    None => seg["overlap"] == true,
+                })
+                .map(|seg| seg["end"].as_f64().unwrap() - seg["start"].as_f64().unwrap())
+                .sum();
+            let got = s[format!("{what}Seconds")].as_f64().unwrap();
+            assert!(got.is_sign_positive(), "{file} {what}: {got}");
+            foreground += if what == "foreground" { got } else { 0.0 };
+            assert!((got - seconds).abs() < 1e-9, "{file} {what}");
+            let share = s[format!("{what}Share")].as_f64().unwrap();
+            assert!((share - seconds / duration).abs() < 1e-9, "{file} {what}");
+        }
+    }
+    assert!(foreground > 10.0, "{foreground}");
+    // A line is the `--format json` object of its file plus `summary` and `modelVersion`.
+    let o = bin()
+        .args(["analyze", "--no-frames"])
+        .arg(&files[3])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut line = lines[&expected[3]].clone();
+    let line_map = line.as_object_mut().unwrap();
+    line_map.remove("summary").unwrap();
+    line_map.remove("modelVersion").unwrap();
+    assert_eq!(line, json);
+    // Every file analysed: exit 0 (a file list from stdin).
+    let mut child = bin()
+        .args([
+            "analyze",
+            "--format",
+            "jsonl",
+            "--no-frames",
+            "--files-from",
+            "-",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{}\n{}", expected[0], expected[1]).unwrap();
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(String::from_utf8(o.stdout).unwrap().lines().count(), 2);
+    // Usage errors: 2.
+    let out_dir = dir.join("out").display().to_string();
+    let d = dir.display().to_string();
+    for args in [
+        vec!["analyze"],
+        vec!["analyze", "--format", "jsonl", "--out-dir", &out_dir, &d],
+        vec!["analyze", "--format", "jsonl", "--skip-existing", &d],
+        vec!["analyze", "--out-dir", &out_dir, "--root", &out_dir, &d],
+    ] {
+        let o = bin().args(&args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+    }
+}
+
+#[test]
+fn analyze_out_dir_mirrors_the_folders_and_resumes() {
+    let (dir, files) = batch_folder("batch-out-dir");
+    let out = dir.with_extension("out");
+    let _ = std::fs::remove_dir_all(&out);
+    let run = |extra: &[&str]| {
+        bin()
+            .args(["analyze", "--no-frames", "--root"])
+            .arg(&dir)
+            .arg("--out-dir")
+            .arg(&out)
+            .args(extra)
+            .arg(&dir)
+            .output()
+            .unwrap()
+    };
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    // Same-named files in different folders: two outputs.
+    let top = out.join("clip_00.wav.json");
+    let nested = out.join("nested/clip_00.wav.json");
+    let (a, b) = (
+        std::fs::read_to_string(&top).unwrap(),
+        std::fs::read_to_string(&nested).unwrap(),
+    );
+    assert_ne!(a, b);
+    let written = std::fs::read_dir(&out).unwrap().count()
+        + std::fs::read_dir(out.join("nested")).unwrap().count();
+    // 18 + the nested folder, and 1 nested (the bad file has none).
+    assert_eq!(written, 19 + 1, "{files:?}");
+    // Resume: existing outputs are kept, missing ones written.
+    std::fs::write(&top, "kept\n").unwrap();
+    std::fs::remove_file(&nested).unwrap();
+    let o = run(&["--skip-existing"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&top).unwrap(), "kept\n");
+    assert_eq!(std::fs::read_to_string(&nested).unwrap(), b);
+}
+
+/// An interrupted `-o run.jsonl` (its last line torn) resumed with `--skip-existing` ends
+/// with every file once, as an uninterrupted run writes them.
+#[test]
+fn analyze_jsonl_resumes_an_interrupted_run() {
+    let (dir, files) = batch_folder("batch-resume");
+    let list = dir.with_extension("list");
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    std::fs::write(&list, names.join("\n") + "\n").unwrap();
+    let run = |out: &Path, extra: &[&str]| {
+        let o = bin()
+            .args([
+                "analyze",
+                "--format",
+                "jsonl",
+                "--jobs",
+                "2",
+                "--files-from",
+            ])
+            .arg(&list)
+            .arg("-o")
+            .arg(out)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(o.stdout.is_empty());
+        std::fs::read_to_string(out).unwrap()
+    };
+    let whole = run(&dir.with_extension("whole.jsonl"), &[]);
+    let reference = lines_by_file(&whole);
+    assert_eq!(reference.len(), 20);
+    // Cut in the middle of the 8th line, as a stopped run leaves it.
+    let cut_at = whole.match_indices('\n').nth(6).unwrap().0 + 1 + 50;
+    let part = dir.with_extension("part.jsonl");
+    std::fs::write(&part, &whole[..cut_at]).unwrap();
+    let resumed = run(&part, &["--skip-existing"]);
+    assert_eq!(resumed.lines().count(), 20);
+    assert_eq!(lines_by_file(&resumed), reference);
+    // Resuming a finished run analyses nothing and changes nothing.
+    assert_eq!(run(&part, &["--skip-existing"]), resumed);
+}

@@ -1,15 +1,16 @@
-//! `bystander analyze FILE...`: foreground/background labels per file, in parallel with
+//! `bystander analyze FILE|DIR...`: foreground/background labels per file, in parallel with
 //! `--jobs N`.
 
+use crate::batch::{gather, mirrored, parallel, write_whole};
 use crate::cli::{
     failures, guarded, input_error, parse_set, report_failure, set_help, Failure, Input,
 };
+use crate::progress::Progress;
 use bystander::formats::{to_audacity, to_rttm, to_textgrid, to_webvtt, NamedSegment};
 use bystander::{Analyzer, AnalyzerConfig, Report};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// Output formats of `analyze`.
@@ -17,6 +18,9 @@ use std::sync::Mutex;
 pub enum ReportFormat {
     /// The report (as the JS `analyze` returns it), one JSON object per file
     Json,
+    /// One compact JSON line per file as it completes: the `json` object plus `summary`
+    /// and `modelVersion`, or `error` for a file that could not be analysed
+    Jsonl,
     /// NIST RTTM with speaker names `foreground` and `background`
     Rttm,
     /// Audacity label track
@@ -31,6 +35,7 @@ impl ReportFormat {
     fn extension(self) -> &'static str {
         match self {
             ReportFormat::Json => "json",
+            ReportFormat::Jsonl => "jsonl",
             ReportFormat::Rttm => "rttm",
             ReportFormat::Audacity => "txt",
             ReportFormat::Vtt => "vtt",
@@ -42,9 +47,13 @@ impl ReportFormat {
 /// Arguments of `analyze`.
 #[derive(clap::Args, Debug)]
 pub struct AnalyzeArgs {
-    /// Audio files (WAV, FLAC, MP3, Ogg/Vorbis).
-    #[arg(required = true)]
+    /// Audio files (WAV, FLAC, MP3, Ogg/Vorbis) and folders, searched recursively for
+    /// .wav, .flac, .mp3, .ogg and .oga files.
+    #[arg(required_unless_present = "files_from")]
     pub files: Vec<PathBuf>,
+    /// Also analyse the files and folders listed in LIST, one path a line (`-`: stdin).
+    #[arg(long, value_name = "LIST")]
+    pub files_from: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "json")]
     pub format: ReportFormat,
@@ -54,10 +63,22 @@ pub struct AnalyzeArgs {
     /// Files analysed at once (default: the number of CPUs).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
-    /// Write one file per input into DIR (<stem>.json/.rttm/.txt/.vtt/.TextGrid) instead of
-    /// stdout.
-    #[arg(long)]
+    /// Write one file per input into DIR instead of stdout, at the input's path relative to
+    /// --root with the format's extension added (a/x.wav -> DIR/a/x.wav.json, .rttm, .txt,
+    /// .vtt, .TextGrid).
+    #[arg(long, conflicts_with = "output")]
     pub out_dir: Option<PathBuf>,
+    /// The folder whose layout --out-dir mirrors [default: the current directory].
+    #[arg(long, requires = "out_dir")]
+    pub root: Option<PathBuf>,
+    /// Write to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Resume an interrupted run: leave out the files whose output is in --out-dir already,
+    /// or (with --format jsonl -o FILE) whose line is in FILE already; a torn last line is
+    /// dropped and the new lines are appended.
+    #[arg(long)]
+    pub skip_existing: bool,
     /// Leave the per-frame probability arrays out of the JSON report.
     #[arg(long)]
     pub no_frames: bool,
@@ -70,10 +91,23 @@ pub struct AnalyzeArgs {
 /// widened to `f64`, as `serde_json::to_value` did, so the bytes are the same as before.
 pub fn write_json(
     out: &mut impl Write,
-    mut report: Report,
+    report: Report,
     file: &Path,
     frames: bool,
 ) -> std::io::Result<()> {
+    write_report(out, report, file, frames, false)
+}
+
+/// The report as JSON; with `line`, as a file's JSONL line (without its line break): compact,
+/// plus `summary` and `modelVersion`.
+fn write_report(
+    out: &mut impl Write,
+    mut report: Report,
+    file: &Path,
+    frames: bool,
+    line: bool,
+) -> std::io::Result<()> {
+    let summary = line.then(|| crate::jsonl::summary(&report));
     let fg = std::mem::take(&mut report.foreground_probability);
     let bg = std::mem::take(&mut report.background_probability);
     // Everything else is small (segments, config, anchor): through a `Value`, whose map
@@ -82,6 +116,10 @@ pub fn write_json(
     drop(report);
     let head = head.as_object_mut().expect("a report is an object");
     head.insert("file".into(), file.display().to_string().into());
+    if let Some(summary) = summary {
+        head.insert("summary".into(), summary);
+        head.insert("modelVersion".into(), crate::jsonl::model_version().into());
+    }
     let object = JsonReport {
         head,
         frames: frames.then_some([
@@ -89,7 +127,11 @@ pub fn write_json(
             ("backgroundProbability", &bg),
         ]),
     };
-    serde_json::to_writer_pretty(out, &object)?;
+    if line {
+        serde_json::to_writer(out, &object)?;
+    } else {
+        serde_json::to_writer_pretty(out, &object)?;
+    }
     Ok(())
 }
 
@@ -139,7 +181,7 @@ pub fn render(report: &Report, stem: &str, format: ReportFormat) -> String {
         })
         .collect();
     match format {
-        ReportFormat::Json => unreachable!("JSON is written by write_json"),
+        ReportFormat::Json | ReportFormat::Jsonl => unreachable!("JSON is written by write_json"),
         ReportFormat::Rttm => to_rttm(stem, &named),
         ReportFormat::Audacity => to_audacity(&named),
         ReportFormat::Vtt => to_webvtt(&named),
@@ -171,35 +213,138 @@ pub fn analyze_file(path: &Path, config: &AnalyzerConfig) -> Result<Report, Fail
 pub fn run(args: &AnalyzeArgs) -> Result<(), Failure> {
     let config = bystander::options::analyzer_config(&parse_set(&args.set)?)
         .map_err(|e| Failure::Usage(e.to_string()))?;
-    if let Some(dir) = &args.out_dir {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Failure::Input(format!("{}: {e}", dir.display())))?;
+    let jsonl = args.format == ReportFormat::Jsonl;
+    if jsonl && args.out_dir.is_some() {
+        return Err(Failure::Usage(
+            "--format jsonl writes one stream (stdout or -o FILE), not --out-dir".into(),
+        ));
     }
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, args.files.len().max(1));
-    // Workers take the next file index from a shared counter; results are written in input
-    // order as soon as the ones before them are, and then dropped, so that only the reports
-    // waiting for an earlier file are held.
-    let output = Mutex::new(Output::new(args));
-    let next = AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        for _ in 0..jobs {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(file) = args.files.get(i) else { break };
-                let r = guarded(file, || analyze_file(file, &config));
-                output.lock().expect("no poisoned lock").deliver(i, r);
-            });
+    if args.skip_existing && args.out_dir.is_none() && !(jsonl && args.output.is_some()) {
+        return Err(Failure::Usage(
+            "--skip-existing needs --out-dir, or --format jsonl with -o FILE".into(),
+        ));
+    }
+    let files = gather(&args.files, args.files_from.as_deref())?;
+    if jsonl {
+        return run_jsonl(args, &config, &files);
+    }
+    let (files, targets) = match &args.out_dir {
+        Some(dir) => {
+            let root = args.root.as_deref().unwrap_or(Path::new("."));
+            let targets = mirrored(&files, dir, root, args.format.extension())?;
+            let (files, targets): (Vec<_>, Vec<_>) = files
+                .into_iter()
+                .zip(targets)
+                .filter(|(_, target)| !(args.skip_existing && target.exists()))
+                .unzip();
+            (files, Some(targets))
         }
+        None => (files, None),
+    };
+    let progress = Progress::new(files.len());
+    // Results are written in input order as soon as the ones before them are, and then
+    // dropped, so that only the reports waiting for an earlier file are held.
+    let output = Mutex::new(Output::new(args, &files, targets, &progress)?);
+    parallel(args.jobs, files.len(), |i| {
+        let file = &files[i];
+        let r = guarded(file, || analyze_file(file, &config));
+        progress.done(r.as_ref().ok().map(|report| report.duration));
+        let mut output = output.lock().expect("no poisoned lock");
+        output.deliver(i, r);
+        output.fatal.is_none()
     });
-    output.into_inner().expect("no poisoned lock").finish()
+    let result = output.into_inner().expect("no poisoned lock").finish();
+    if progress.shown() {
+        progress.finish(0, 0);
+    }
+    result
+}
+
+/// `--format jsonl`: each file's line written as it completes (and flushed, so that an
+/// interrupted run keeps every finished file).
+fn run_jsonl(
+    args: &AnalyzeArgs,
+    config: &AnalyzerConfig,
+    files: &[PathBuf],
+) -> Result<(), Failure> {
+    let resumed = match &args.output {
+        Some(path) if args.skip_existing => crate::jsonl::resume(path)?,
+        _ => Default::default(),
+    };
+    let todo: Vec<&PathBuf> = files
+        .iter()
+        .filter(|f| !resumed.files.contains(&f.display().to_string()))
+        .collect();
+    let progress = Progress::new(todo.len());
+    let out = Mutex::new(open_output(args)?);
+    let fatal = Mutex::new(None);
+    parallel(args.jobs, todo.len(), |i| {
+        let file = todo[i];
+        let (line, duration) = match guarded(file, || analyze_file(file, config)) {
+            Ok(report) => {
+                let duration = report.duration;
+                let mut line = Vec::new();
+                write_report(&mut line, report, file, !args.no_frames, true)
+                    .expect("writing to memory succeeds");
+                line.push(b'\n');
+                (line, Some(duration))
+            }
+            Err(f) => {
+                progress.println(|| report_failure(&f));
+                (crate::jsonl::error_line(file, &f), None)
+            }
+        };
+        let mut out = out.lock().expect("no poisoned lock");
+        if let Err(e) = out.write_all(&line).and_then(|()| out.flush()) {
+            *fatal.lock().expect("no poisoned lock") = Some(output_error(args, e));
+            return false;
+        }
+        progress.done(duration);
+        true
+    });
+    if let Some(f) = fatal.into_inner().expect("no poisoned lock") {
+        return Err(f);
+    }
+    let skipped = files.len() - todo.len();
+    match progress.finish(skipped, resumed.failed) {
+        0 => Ok(()),
+        _ => Err(Failure::Reported),
+    }
+}
+
+/// Stdout, or `-o FILE` (appended to when resuming).
+fn open_output(args: &AnalyzeArgs) -> Result<BufWriter<Box<dyn Write + Send>>, Failure> {
+    let out: Box<dyn Write + Send> = match &args.output {
+        None => Box::new(std::io::stdout()),
+        Some(path) => Box::new(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(args.skip_existing)
+                .write(true)
+                .truncate(!args.skip_existing)
+                .open(path)
+                .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?,
+        ),
+    };
+    Ok(BufWriter::new(out))
+}
+
+/// A write to the output failed (stdout closed, disk full).
+fn output_error(args: &AnalyzeArgs, e: std::io::Error) -> Failure {
+    let name = args
+        .output
+        .as_ref()
+        .map_or("stdout".into(), |p| p.display().to_string());
+    Failure::Input(format!("{name}: {e}"))
 }
 
 /// Writes the results of `analyze` in input order.
 struct Output<'a> {
     args: &'a AnalyzeArgs,
+    files: &'a [PathBuf],
+    /// With `--out-dir`: each file's output.
+    targets: Option<Vec<PathBuf>>,
+    progress: &'a Progress,
     /// Per file: its result until written.
     pending: Vec<Option<Result<Report, Failure>>>,
     /// The next file to write.
@@ -208,70 +353,74 @@ struct Output<'a> {
     /// Reports written to stdout as JSON (elements of the array when there are several
     /// files).
     json_written: usize,
-    stdout: BufWriter<std::io::Stdout>,
+    stdout: BufWriter<Box<dyn Write + Send>>,
     /// A write failed (stdout closed, disk full): the run stops with it.
     fatal: Option<Failure>,
 }
 
 impl<'a> Output<'a> {
-    fn new(args: &'a AnalyzeArgs) -> Self {
-        Output {
+    fn new(
+        args: &'a AnalyzeArgs,
+        files: &'a [PathBuf],
+        targets: Option<Vec<PathBuf>>,
+        progress: &'a Progress,
+    ) -> Result<Self, Failure> {
+        Ok(Output {
             args,
-            pending: (0..args.files.len()).map(|_| None).collect(),
+            files,
+            targets,
+            progress,
+            pending: (0..files.len()).map(|_| None).collect(),
             next: 0,
             failed: 0,
             json_written: 0,
-            stdout: BufWriter::new(std::io::stdout()),
+            stdout: open_output(args)?,
             fatal: None,
-        }
+        })
     }
 
     /// One JSON document on stdout: the object itself for one file, an array for several
     /// (whatever number of them fails).
     fn json_array(&self) -> bool {
-        self.args.out_dir.is_none()
-            && self.args.format == ReportFormat::Json
-            && self.args.files.len() > 1
+        self.targets.is_none() && self.args.format == ReportFormat::Json && self.files.len() > 1
     }
 
     fn deliver(&mut self, i: usize, result: Result<Report, Failure>) {
         self.pending[i] = Some(result);
         while let Some(result) = self.pending.get_mut(self.next).and_then(Option::take) {
-            let file = &self.args.files[self.next];
+            let i = self.next;
             self.next += 1;
             match result {
                 Ok(report) if self.fatal.is_none() => {
-                    if let Err(e) = self.write(file, report) {
+                    if let Err(e) = self.write(i, report) {
                         self.fatal = Some(e);
                     }
                 }
                 Ok(_) => {}
                 Err(f) => {
-                    report_failure(&f);
+                    self.progress.println(|| report_failure(&f));
                     self.failed += 1;
                 }
             }
         }
     }
 
-    fn write(&mut self, file: &Path, report: Report) -> Result<(), Failure> {
+    fn write(&mut self, i: usize, report: Report) -> Result<(), Failure> {
         let args = self.args;
+        let file = &self.files[i];
         let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("audio");
         let frames = !args.no_frames;
-        if let Some(dir) = &args.out_dir {
-            let path = dir.join(format!("{stem}.{}", args.format.extension()));
-            let fail = |e: std::io::Error| Failure::Input(format!("{}: {e}", path.display()));
-            let mut w = BufWriter::new(std::fs::File::create(&path).map_err(fail)?);
-            if args.format == ReportFormat::Json {
-                write_json(&mut w, report, file, frames).map_err(fail)?;
-                w.write_all(b"\n").map_err(fail)?;
-            } else {
-                w.write_all(render(&report, stem, args.format).as_bytes())
-                    .map_err(fail)?;
-            }
-            return w.flush().map_err(fail);
+        if let Some(targets) = &self.targets {
+            return write_whole(&targets[i], |w| {
+                if args.format == ReportFormat::Json {
+                    write_json(&mut &mut *w, report, file, frames)?;
+                    w.write_all(b"\n")
+                } else {
+                    w.write_all(render(&report, stem, args.format).as_bytes())
+                }
+            });
         }
-        let fail = |e: std::io::Error| Failure::Input(format!("stdout: {e}"));
+        let fail = |e: std::io::Error| output_error(args, e);
         let array = self.json_array();
         let out = &mut self.stdout;
         if args.format != ReportFormat::Json {
@@ -304,17 +453,16 @@ impl<'a> Output<'a> {
                 b"\n]\n"
             };
             if let Err(e) = self.stdout.write_all(end) {
-                self.fatal = Some(Failure::Input(format!("stdout: {e}")));
+                self.fatal = Some(output_error(self.args, e));
             }
         }
         if let Err(e) = self.stdout.flush() {
-            self.fatal
-                .get_or_insert(Failure::Input(format!("stdout: {e}")));
+            self.fatal.get_or_insert(output_error(self.args, e));
         }
         if let Some(f) = self.fatal {
             return Err(f);
         }
-        failures(self.failed, self.args.files.len(), "files")
+        failures(self.failed, self.files.len(), "files")
     }
 }
 

@@ -14,9 +14,15 @@ fn main() -> std::process::ExitCode {
 #[cfg(not(target_arch = "wasm32"))]
 mod analyze_cmd;
 #[cfg(not(target_arch = "wasm32"))]
+mod batch;
+#[cfg(not(target_arch = "wasm32"))]
 mod eval_cmd;
 #[cfg(not(target_arch = "wasm32"))]
 mod fgbg_eval;
+#[cfg(not(target_arch = "wasm32"))]
+mod jsonl;
+#[cfg(not(target_arch = "wasm32"))]
+mod progress;
 #[cfg(all(not(target_arch = "wasm32"), feature = "dev"))]
 mod training;
 
