@@ -102,6 +102,9 @@ export class Queue {
         await r.loader.promote();
       } else if (item.src) {
         await r.loader.load(item.src, (clip) => { item.clip = clip; });
+      } else {
+        // Samples given to load() or a recording: not kept once far from the clip on show.
+        r.alert(`${item.name} cannot be opened again (it was not a file); its review is in the queue export.`);
       }
     } catch (err) {
       if (!(err && err.name === 'AbortError')) item.error = errorText(err);
@@ -140,10 +143,10 @@ export class Queue {
     r.history.redoStack = item.redo;
     r.selected = clip.segments[item.selected] ?? null;
     r.revealed = new Set(item.revealed.map((k) => clip.segments[k]).filter(Boolean));
-    // Analysed clips far from this one are dropped (kept: their review); so are clips that
-    // cannot be analysed again only when they are kept (no file).
+    // Analysed clips far from this one are dropped (kept: their review), so that a shift
+    // of a thousand clips holds at most three in memory.
     this.items.forEach((it, k) => {
-      if (it.clip && Math.abs(k - this.index) > KEEP && it.src && it.src.file) {
+      if (it.clip && Math.abs(k - this.index) > KEEP) {
         it.segments = it.clip.segments;
         it.clip = null;
       }
