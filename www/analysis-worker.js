@@ -209,10 +209,14 @@ function wasmBytes() {
   }
 }
 
-/** Drops every clip but `keep` (the page adopted a new clip or cancelled one). */
-function dropOthers(keep) {
+/**
+ * Drops every clip but `keep` and those in `also` (the page adopted a clip; the queue keeps
+ * its neighbours and the one analysed in the background).
+ * @param {number} keep @param {number[]} [also]
+ */
+function dropOthers(keep, also = []) {
   for (const [id, clip] of clips) {
-    if (id !== keep) {
+    if (id !== keep && !also.includes(id)) {
       clip.free();
       clips.delete(id);
     }
@@ -547,7 +551,7 @@ async function handle(msg) {
       break;
     }
     case IN.ADOPT:
-      dropOthers(msg.id);
+      dropOthers(msg.id, msg.keep);
       break;
     case IN.TILE:
       tile(msg);

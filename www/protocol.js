@@ -7,7 +7,8 @@
 // itself) and the worker answers BEGIN, PCM... (the samples for playback), SEGMENTS...,
 // REPORT; or NOT_WAV, and then the page decodes it with decodeAudioData and sends BEGIN,
 // CHUNK... (each acknowledged with PROGRESS), END. ADOPT drops every other clip in the
-// worker; CANCEL drops one. TILE and OVERVIEW ask for images of the current clip.
+// worker (but those in its `keep`); CANCEL drops one. TILE and OVERVIEW ask for images of
+// the current clip.
 
 /** Messages the page sends to the worker. */
 export const TO_WORKER = Object.freeze({
@@ -23,7 +24,7 @@ export const TO_WORKER = Object.freeze({
   END: 'end',
   /** {@link IdMessage}: stop analysing a clip and free it. */
   CANCEL: 'cancel',
-  /** {@link IdMessage}: the page shows this clip now; every other clip is freed. */
+  /** {@link IdMessage} (and `keep`: ids also kept): the page shows this clip now; every other clip is freed. */
   ADOPT: 'adopt',
   /** {@link TileRequest}: a spectrogram tile of a clip. */
   TILE: 'tile',

@@ -16,7 +16,8 @@
 // The parts, each in reviewer/: elements.js (the DOM), pointer.js and keyboard.js (input),
 // worker-client.js and loader.js (the analysis worker, loading), viewport.js (zoom, scroll,
 // time <-> x), spectrogram.js, axes.js and lanes.js (drawing), transport.js (play, seek,
-// rate, loop), privacy.js (mute, skip, blur), history.js (undo/redo), live-capture.js
+// rate, loop), privacy.js (mute, skip, blur), history.js (undo/redo), queue.js (the clips of
+// a shift, each with its review), live-capture.js
 // (recording), files.js (exports, import), events.js, dom.js; the worker's
 // messages: protocol.js. This module holds the state they share and wires them;
 // mountReviewer returns its public controller.
@@ -37,6 +38,7 @@ import { LiveCapture } from './reviewer/live-capture.js';
 import { Loader } from './reviewer/loader.js';
 import { wire } from './reviewer/pointer.js';
 import { Privacy } from './reviewer/privacy.js';
+import { Queue } from './reviewer/queue.js';
 import { SpectrogramView } from './reviewer/spectrogram.js';
 import { Transport } from './reviewer/transport.js';
 import { Viewport } from './reviewer/viewport.js';
@@ -125,7 +127,10 @@ export class Reviewer {
     this.history = new History(this);
     this.live = new LiveCapture(this);
     this.transport = new Transport(this);
+    this.queue = new Queue(this);
     this.el = buildElements(this);
+    this.privacy.showState();
+    this.queue.render();
     wire(this);
     this.ready = this.init();
   }
@@ -184,6 +189,7 @@ export class Reviewer {
 
   changed(reason) {
     this.el.undo.disabled = !this.history.canUndo;
+    if (reason !== 'analysis' && reason !== 'queue') this.queue.edited();
     this.privacy.apply();
     if (this.events.has('change')) this.events.emit('change', { reason, segments: this.segments() });
   }
@@ -210,7 +216,7 @@ export class Reviewer {
     if (this.worker) this.worker.failStart(new Error(message));
   }
 
-  /** The worker's messages: images and live labels here, the rest to the current job. @param {import('./protocol.js').WorkerMessage} msg */
+  /** The worker's messages: images and live labels here, the rest to their job (on show or in the background). @param {import('./protocol.js').WorkerMessage} msg */
   onWorker(msg) {
     if (msg.t === FROM_WORKER.TILE) {
       this.spectrogram.arrived(msg);
@@ -229,8 +235,9 @@ export class Reviewer {
       this.overview.arrived(msg);
       return;
     }
-    const job = this.loader.job;
+    const { job, bg } = this.loader;
     if (job && 'id' in msg && msg.id === job.id) job.onmessage(msg);
+    else if (bg && 'id' in msg && msg.id === bg.id) bg.onmessage(msg);
   }
 
   // -------------------------------------------------------------------------------------
@@ -271,8 +278,21 @@ export class Reviewer {
     return this.live.toggle();
   }
 
-  /** @param {string} text */
+  /**
+   * A report of the clip on show, or a queue export (restores the queue's reviews); returns
+   * the number of segments (of clips, for a queue).
+   * @param {string} text
+   */
   importReport(text) {
+    let data = null;
+    try {
+      data = JSON.parse(text);
+    } catch { /* parseReport reports it */ }
+    if (data && typeof data === 'object' && Array.isArray(data.clips)) {
+      const n = this.queue.fromJson(data);
+      this.clearAlert();
+      return n;
+    }
     return importReport(this, text);
   }
 
@@ -442,6 +462,18 @@ export class Reviewer {
       exportAs: (format) => exportAs(this, format),
       /** @param {string} format */
       download: (format) => this.download(format),
+      /** Opens files as the queue (asks first when it holds unsaved reviews). @param {File[]} files */
+      openFiles: (files) => this.queue.open(files),
+      /** Shows the next (1) or previous (-1) clip of the queue. @param {number} step */
+      moveClip: (step) => this.queue.move(step),
+      /** @param {'accept' | 'needs-fix' | null} v */
+      setVerdict: (v) => this.queue.setVerdict(v),
+      /** @param {string} text */
+      setNote: (text) => { this.queue.setNote(text); this.queue.render(); },
+      get queue() {
+        const q = self.queue;
+        return { index: q.index, unsaved: q.unsaved, clips: q.items.map((it) => ({ name: it.name, state: q.stateOf(it), verdict: it.verdict, note: it.note, edits: it.edits, analysed: Boolean(it.clip) })) };
+      },
       /** @param {string | object} json */
       importReport: (json) => this.importReport(typeof json === 'string' ? json : JSON.stringify(json)),
       /** Listens for 'change', 'state', 'ready' or 'error'; returns the function that stops it. */

@@ -12,6 +12,8 @@ export const SHORTCUTS = [
   ['n / p', 'next / previous segment'],
   ['f / b', 'next foreground / background segment (Shift: previous)'],
   ['x', 'flip the label of the current segment'],
+  ['] / [', 'next / previous clip of the queue'],
+  ['a / !', 'verdict: accept / needs fix (again: none)'],
   ['r', 'reveal / hide the current background segment on the spectrogram'],
   ['m / s', 'mute background on / off; skip background on / off'],
   ['+ / − / 0', 'zoom in / out / whole clip'],
@@ -39,11 +41,11 @@ export function buildElements(r) {
   el.skipBackground = checkbox('skip-background', false, 'skip');
   el.strictPrivacy = checkbox('strict-privacy', false, 'strict');
   el.hideBackground = checkbox('hide-background', true, 'hide');
-  el.file = h('input', { type: 'file', class: 'bysr-file', id: id('file'), accept: 'audio/*,video/webm,.wav,.mp3,.flac,.ogg,.opus,.m4a,.webm' });
+  el.file = h('input', { type: 'file', class: 'bysr-file', id: id('file'), multiple: true, accept: 'audio/*,video/webm,.wav,.mp3,.flac,.ogg,.opus,.m4a,.webm' });
   el.file.addEventListener('change', () => {
-    const f = el.file.files && el.file.files[0];
-    if (f) r.load({ file: f }).catch(() => {});
+    const files = [...(el.file.files ?? [])];
     el.file.value = '';
+    r.queue.open(files).catch(() => {});
   });
   el.importFile = h('input', { type: 'file', class: 'bysr-import-file', id: id('import-file'), accept: '.json,application/json' });
   el.importFile.addEventListener('change', async () => {
@@ -71,6 +73,8 @@ export function buildElements(r) {
   el.exportFormat = h('select', { class: 'bysr-export-format', id: id('export-format'), 'aria-label': 'Export format' },
     ...Object.entries(FORMATS).map(([k, [label]]) => h('option', { value: k, text: label })));
   el.exportButton = h('button', { type: 'button', class: 'bysr-export', id: id('export'), text: 'Export', onclick: () => r.download(el.exportFormat.value) });
+  el.exportQueue = h('button', { type: 'button', class: 'bysr-export-queue', id: id('export-queue'), text: 'Export queue', onclick: () => r.download('queue') });
+  el.privacyBadge = h('span', { class: 'bysr-privacy-badge', id: id('privacy-badge'), role: 'status', title: 'What playback does with background speech (m: mute, s: skip)' });
   el.help = h('button', { type: 'button', class: 'bysr-help-button', 'aria-keyshortcuts': '?', text: '? Keys', onclick: () => r.toggleHelp() });
 
   el.toolbar = h('div', { class: 'bysr-toolbar', role: 'toolbar', 'aria-label': 'Reviewer' },
@@ -80,6 +84,7 @@ export function buildElements(r) {
       h('label', { class: 'bysr-check' }, 'Rate ', el.rate),
       h('label', { class: 'bysr-check' }, el.loop, ' Loop')),
     h('div', { class: 'bysr-group bysr-privacy', role: 'group', 'aria-label': 'Privacy' },
+      el.privacyBadge,
       check(el.muteBackground, 'Mute background speech'),
       check(el.skipBackground, 'Skip background speech'),
       check(el.strictPrivacy, 'Strict privacy (mute overlaps too)'),
@@ -90,7 +95,7 @@ export function buildElements(r) {
       h('button', { type: 'button', class: 'bysr-zoom-in', 'aria-label': 'Zoom in', text: '+', onclick: () => r.zoom(0.5) }),
       h('button', { type: 'button', class: 'bysr-zoom-fit', text: 'Fit', onclick: () => r.fit() }),
       el.undo,
-      el.exportFormat, el.exportButton,
+      el.exportFormat, el.exportButton, el.exportQueue,
       h('label', { class: 'bysr-open' }, h('span', { text: 'Import JSON…' }), el.importFile),
       el.help));
 
@@ -154,15 +159,29 @@ export function buildElements(r) {
       h('p', { class: 'bysr-help-note', text: 'Drag the ends of a segment to move them. Nothing you do here leaves this page.' }),
       h('button', { type: 'button', text: 'Close', onclick: () => r.toggleHelp(false) })));
 
-  el.drop = h('div', { class: 'bysr-drop', 'aria-hidden': 'true' }, h('p', { text: 'Drop an audio file to analyse it' }));
+  // The queue: verdict and note of the clip on show, the summary, the clips.
+  el.verdictAccept = h('button', { type: 'button', class: 'bysr-verdict-accept', id: id('verdict-accept'), 'aria-keyshortcuts': 'a', 'aria-pressed': 'false', text: '✓ Accept', onclick: () => r.queue.setVerdict('accept') });
+  el.verdictFix = h('button', { type: 'button', class: 'bysr-verdict-fix', id: id('verdict-fix'), 'aria-keyshortcuts': '!', 'aria-pressed': 'false', text: '! Needs fix', onclick: () => r.queue.setVerdict('needs-fix') });
+  el.note = h('textarea', { class: 'bysr-note', id: id('note'), rows: 1, placeholder: 'Note on this clip', 'aria-label': 'Note on this clip' });
+  el.note.addEventListener('input', () => r.queue.setNote(el.note.value));
+  el.queueSummary = h('p', { class: 'bysr-queue-summary', id: id('queue-summary'), 'aria-live': 'polite' });
+  el.queueList = h('ol', { class: 'bysr-queue-list', id: id('queue-list'), 'aria-label': 'Clips' });
+  // The bar sits above the views from the start (it never moves them); the list under them.
+  el.queueBar = h('div', { class: 'bysr-queue-bar', id: id('queue-bar'), role: 'group', 'aria-label': 'Review of this clip' },
+    h('button', { type: 'button', class: 'bysr-prev-clip', 'aria-keyshortcuts': '[', text: '[ Prev', title: 'Previous clip ([)', onclick: () => r.queue.move(-1) }),
+    h('button', { type: 'button', class: 'bysr-next-clip', 'aria-keyshortcuts': ']', text: 'Next ]', title: 'Next clip (])', onclick: () => r.queue.move(1) }),
+    el.verdictAccept, el.verdictFix, el.note, el.queueSummary);
+  el.queue = h('section', { class: 'bysr-queue', id: id('queue'), 'aria-label': 'Review queue', hidden: true }, el.queueList);
+
+  el.drop = h('div', { class: 'bysr-drop', 'aria-hidden': 'true' }, h('p', { text: 'Drop audio files to review them' }));
   el.caption = h('p', { class: 'bysr-caption', id: id('caption') });
   r.root.classList.add('bysr');
   if (!r.root.hasAttribute('tabindex')) r.root.tabIndex = -1;
   // The progress bar sits over the status line and the overlap warning keeps its line:
   // showing or hiding them never moves the views (no relayout of the whole component).
-  r.root.replaceChildren(el.toolbar, el.alert,
+  r.root.replaceChildren(el.toolbar, el.queueBar, el.alert,
     h('div', { class: 'bysr-head' }, el.status, el.build, el.progress), el.warning,
-    el.overviewWrap, el.plot, el.caption, el.settings, el.helpDialog, el.tip, el.drop);
+    el.overviewWrap, el.plot, el.queue, el.caption, el.settings, el.helpDialog, el.tip, el.drop);
   return el;
 }
 

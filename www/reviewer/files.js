@@ -1,6 +1,6 @@
 // @ts-check
-// Exports of the reviewed clip (the report, annotation formats, the redacted WAV) and the
-// import of a report to continue from.
+// Exports of the reviewed clip (the report, annotation formats, the redacted WAV; 'queue':
+// the whole queue, queue.js) and the import of a report to continue from.
 import { FORMATS, parseReport, redactedWavParts, reportJson, toAudacity, toLabelStudio, toRttm,
   toTextGrid, toWebVtt } from '../exports.js';
 import { errorText, h } from './dom.js';
@@ -37,6 +37,7 @@ export function stem(r) {
  * @param {Reviewer} r @param {string} format a key of FORMATS
  */
 export async function exportAs(r, format) {
+  if (format === 'queue') return new Blob([r.queue.toJson()], { type: 'application/json' });
   const c = r.clip;
   if (!c) throw new Error('no clip');
   const segs = c.segments;
@@ -86,7 +87,7 @@ export async function download(r, format) {
   try {
     const blob = await exportAs(r, format);
     const url = URL.createObjectURL(blob);
-    const a = h('a', { href: url, download: `${stem(r)}.${FORMATS[format][1]}` });
+    const a = h('a', { href: url, download: format === 'queue' ? 'review-queue.json' : `${stem(r)}.${FORMATS[format][1]}` });
     a.hidden = true;
     r.root.append(a);
     a.click();

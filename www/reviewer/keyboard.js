@@ -29,6 +29,10 @@ export function onKey(r, e) {
   else if (k === 'f' || k === 'F') jump(r, e.shiftKey ? -1 : 1, 'foreground');
   else if (k === 'b' || k === 'B') jump(r, e.shiftKey ? -1 : 1, 'background');
   else if (k === 'x') r.flip();
+  else if (k === ']') r.queue.move(1);
+  else if (k === '[') r.queue.move(-1);
+  else if (k === 'a') r.queue.setVerdict('accept');
+  else if (k === '!') r.queue.setVerdict('needs-fix');
   else if (k === 'r') r.privacy.toggleReveal();
   else if (k === 'm') r.privacy.set({ mute: !r.privacy.settings.mute });
   else if (k === 's') r.privacy.set({ skip: !r.privacy.settings.skip });

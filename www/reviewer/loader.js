@@ -2,7 +2,8 @@
 // Loading and analysis of a clip: a file or URL goes to the worker (which decodes WAV, FLAC,
 // MP3, Ogg and Opus itself), else the browser decodes it here and the samples go to the
 // worker in chunks; the worker's PCM is copied into the playback buffer in slices, so that
-// the page stays responsive; the report makes the new clip. One job at a time.
+// the page stays responsive; the report makes the new clip. One job on show at a time, and
+// one in the background (the queue's next clip, analysed while the current one is reviewed).
 import { sniffAudio } from '../audio-format.js';
 import { FROM_WORKER, TO_WORKER } from '../protocol.js';
 import { errorText } from './dom.js';
@@ -33,8 +34,10 @@ async function copyInSlices(buffer, src, c, offset) {
  *   name?: string, source?: string }} LoadSource
  */
 /**
- * One analysis in progress.
+ * One analysis in progress. `background`: not on show (no progress, no state); `onclip`:
+ * called with the finished clip (a background job's result).
  * @typedef {{ id: number, name: string, source: string, t0: number, cancelled: boolean,
+ *   background?: boolean, onclip?: (clip: import('../reviewer.js').Clip) => void,
  *   resolve?: (v: { duration: number, segments: object[] }) => void, reject?: (e: Error) => void,
  *   onmessage?: (msg: any) => void, file?: Blob, buffer?: AudioBuffer, format?: string,
  *   decoder?: string | null, copying?: Promise<void>, acked?: number, ack?: (value?: unknown) => void,
@@ -45,8 +48,10 @@ export class Loader {
   /** @param {import('../reviewer.js').Reviewer} r */
   constructor(r) {
     this.r = r;
-    /** @type {Job | null} */
+    /** @type {Job | null} the analysis on show */
     this.job = null;
+    /** @type {Job | null} the analysis in the background (the queue's next clip) */
+    this.bg = null;
     /** The last clip id (clips and recordings are numbered 1, 2, ...). */
     this.seq = 0;
   }
@@ -55,27 +60,85 @@ export class Loader {
     return ++this.seq;
   }
 
+  /** Whether `job` is still wanted (on show or in the background). @param {Job} job */
+  active(job) {
+    return this.job === job || this.bg === job;
+  }
+
   /**
-   * Loads and analyses a clip: { file } (File/Blob), { url }, or { audio: Float32Array |
-   * Float32Array[] (one per channel), sampleRate }. Resolves when the analysis is complete
-   * ({ duration, segments }); rejects when it fails or is cancelled.
-   * @param {LoadSource} src
+   * Analyses a clip in the background: nothing on show changes; `onclip` gets the clip when
+   * it is complete. Replaces (cancels) the previous background job. Returns the job.
+   * @param {LoadSource} src @param {(clip: import('../reviewer.js').Clip) => void} onclip
    */
-  async load(src) {
+  prefetch(src, onclip) {
     const { r } = this;
-    await r.ready;
-    if (r.live.recording) await r.live.stop();
-    const name = src.name ?? (src.file && src.file.name) ?? (src.url ? src.url.split('/').pop() : 'audio');
+    if (this.bg) this.cancelBackground();
+    const name = src.name ?? (src.file && src.file.name) ?? 'audio';
+    /** @type {Job} */
+    const job = { id: ++this.seq, name, source: src.source ?? 'file', t0: performance.now(), cancelled: false, background: true, onclip, file: src.file };
+    job.onmessage = (msg) => this.jobMessage(job, msg);
+    job.resolve = () => {};
+    job.reject = () => {};
+    this.bg = job;
+    r.worker.post({ t: TO_WORKER.OPEN, id: job.id, file: src.file });
+    return job;
+  }
+
+  /** Drops the background job. */
+  cancelBackground() {
+    const job = this.bg;
+    if (!job) return;
+    job.cancelled = true;
+    this.bg = null;
+    this.r.worker.post({ t: TO_WORKER.CANCEL, id: job.id });
+    if (job.ack) job.ack();
+  }
+
+  /**
+   * The background job goes on show (its clip was asked for before it was complete); resolves
+   * as a load() does.
+   */
+  promote() {
+    const job = this.bg;
     if (this.job) this.cancel();
-    const job = { id: ++this.seq, name, source: src.source ?? (src.url ? 'url' : src.file ? 'file' : 'audio'), t0: performance.now(), cancelled: false };
+    this.bg = null;
     this.job = job;
+    job.background = false;
+    return this.begin(job);
+  }
+
+  /**
+   * `job` goes on show: playback stops, the progress bar shows. Returns the promise its
+   * end settles. @param {Job} job
+   */
+  begin(job) {
+    const { r } = this;
     r.player.pause();
     r.transport.updateButton();
     r.clearAlert();
     r.setState('analysing');
     this.showProgress(job, 0, 1);
+    return new Promise((resolve, reject) => { job.resolve = resolve; job.reject = reject; });
+  }
+
+  /**
+   * Loads and analyses a clip: { file } (File/Blob), { url }, or { audio: Float32Array |
+   * Float32Array[] (one per channel), sampleRate }. Resolves when the analysis is complete
+   * ({ duration, segments }); rejects when it fails or is cancelled. `onclip` gets the clip
+   * before it is shown.
+   * @param {LoadSource} src @param {((clip: import('../reviewer.js').Clip) => void) | null} [onclip]
+   */
+  async load(src, onclip = null) {
+    const { r } = this;
+    await r.ready;
+    if (r.live.recording) await r.live.stop();
+    const name = src.name ?? (src.file && src.file.name) ?? (src.url ? src.url.split('/').pop() : 'audio');
+    if (this.job) this.cancel();
+    /** @type {Job} */
+    const job = { id: ++this.seq, name, source: src.source ?? (src.url ? 'url' : src.file ? 'file' : 'audio'), t0: performance.now(), cancelled: false, onclip };
+    this.job = job;
+    const done = this.begin(job);
     r.el.status.textContent = `Reading ${name}…`;
-    const done = new Promise((resolve, reject) => { job.resolve = resolve; job.reject = reject; });
     job.onmessage = (msg) => this.jobMessage(job, msg);
     try {
       if (src.url) {
@@ -117,7 +180,7 @@ export class Loader {
         // Into the playback buffer in small slices (a 1 Mi-frame copy can take 30-130 ms).
         job.copying = (job.copying ?? Promise.resolve()).then(async () => {
           for (let c = 0; c < msg.channels.length; c++) {
-            if (this.job !== job) break;
+            if (!this.active(job)) break;
             await copyInSlices(job.buffer, msg.channels[c], c, msg.offset);
           }
           // The buffers go back to the worker for the next chunks (no garbage here).
@@ -152,9 +215,9 @@ export class Loader {
   /** The browser's decoder, at the file's own sample rate when it can be told. @param {Job} job */
   async decode(job) {
     const { r } = this;
-    r.el.status.textContent = `Decoding ${job.name}…`;
+    if (!job.background) r.el.status.textContent = `Decoding ${job.name}…`;
     const bytes = await job.file.arrayBuffer();
-    if (this.job !== job) return;
+    if (!this.active(job)) return;
     const sniff = sniffAudio(new Uint8Array(bytes, 0, Math.min(bytes.byteLength, 1 << 16)));
     let rate = sniff.sampleRate ?? 48000;
     if (rate < 8000 || rate > 384000) rate = Math.min(384000, Math.max(8000, rate));
@@ -165,7 +228,7 @@ export class Loader {
     } catch (err) {
       throw new Error(err && err.name === 'EncodingError' ? 'the browser cannot decode this file (not audio, or an unsupported format)' : errorText(err));
     }
-    if (this.job !== job) return;
+    if (!this.active(job)) return;
     if (!buffer.length) throw new Error('the file contains no audio samples');
     job.format = sniff.container;
     job.decoder = 'browser';
@@ -184,7 +247,7 @@ export class Loader {
     let sent = 0;
     job.acked = 0;
     for (let off = 0; off < length; off += CHUNK) {
-      if (this.job !== job) return;
+      if (!this.active(job)) return;
       const n = Math.min(CHUNK, length - off);
       const parts = [];
       for (let c = 0; c < channels; c++) {
@@ -195,19 +258,20 @@ export class Loader {
         }
         parts.push(part);
       }
-      if (this.job !== job) return;
+      if (!this.active(job)) return;
       r.worker.post({ t: TO_WORKER.CHUNK, id: job.id, channels: parts }, parts.map((p) => p.buffer));
       sent++;
-      while (sent - job.acked >= 2 && this.job === job) {
+      while (sent - job.acked >= 2 && this.active(job)) {
         await new Promise((resolve) => { job.ack = resolve; });
       }
     }
-    if (this.job === job) r.worker.post({ t: TO_WORKER.END, id: job.id });
+    if (this.active(job)) r.worker.post({ t: TO_WORKER.END, id: job.id });
   }
 
   /** @param {Job} job @param {number} done @param {number} total frames */
   showProgress(job, done, total) {
     const { r } = this;
+    if (job.background) return;
     const el = r.el;
     el.progress.hidden = false;
     const frac = total ? done / total : 0;
@@ -225,13 +289,11 @@ export class Loader {
   /** The analysis is complete: the job's clip is shown. @param {Job} job @param {import('../protocol.js').ReportMessage} msg */
   jobDone(job, msg) {
     const { r } = this;
-    if (this.job !== job) return;
-    this.job = null;
-    r.el.progress.hidden = true;
-    r.worker.post({ t: TO_WORKER.ADOPT, id: job.id });
+    if (!this.active(job)) return;
     const report = msg.report;
     const buffer = job.buffer;
-    r.clip = {
+    /** @type {import('../reviewer.js').Clip} */
+    const clip = {
       id: job.id, name: job.name, source: job.source, format: job.format, decoder: job.decoder ?? null,
       warnings: msg.warnings ?? [], file: job.file ?? null,
       // The analysed length: the playback buffer can be longer (a length estimated from a
@@ -243,9 +305,35 @@ export class Loader {
       hop: Math.round(buffer.sampleRate / 100), nFft: 2 * Math.round(buffer.sampleRate * 0.016),
       analysisMs: msg.ms, totalMs: performance.now() - job.t0, wasmBytes: msg.wasmBytes,
     };
-    r.history.clear();
-    r.selected = null;
-    r.revealed.clear();
+    if (job.background) {
+      this.bg = null;
+      job.onclip(clip);
+      return;
+    }
+    this.job = null;
+    if (job.onclip) job.onclip(clip);
+    this.show(clip, 'analysis');
+    setTimeout(() => { if (r.clip && r.clip.id === job.id) r.updateText(); }, 0);
+    // Resolved in a task of its own (a copy of thousands of segments for a long clip).
+    setTimeout(() => job.resolve({ duration: r.clip ? r.clip.duration : 0, segments: r.segments() }), 0);
+  }
+
+  /**
+   * Puts an analysed clip on show (a new one, or one the queue kept) and tells the worker
+   * which clips to keep. @param {import('../reviewer.js').Clip} clip @param {string} reason
+   */
+  show(clip, reason) {
+    const { r } = this;
+    const { buffer } = clip;
+    r.el.progress.hidden = true;
+    const prev = r.clip;
+    r.clip = clip;
+    // The clip that was on show keeps its review in the queue; this one gets its own back
+    // (edits, undo history, selection).
+    r.queue.enter(prev, clip);
+    const keep = r.queue.keepIds();
+    if (this.bg) keep.push(this.bg.id);
+    r.worker.post({ t: TO_WORKER.ADOPT, id: clip.id, keep });
     r.spectrogram.clear();
     r.player.setBuffer(buffer, r.clip.length);
     r.player.setLoop(false);
@@ -259,18 +347,20 @@ export class Loader {
       r.lanes.render(r.clip.segments, r.viewport.view);
       r.dirty.delete('lanes');
     }
-    r.changed('analysis'); // the privacy policy reaches the player before 'ready'
-    r.el.status.textContent = `${job.name}: analysed.`;
+    r.changed(reason); // the privacy policy reaches the player before 'ready'
+    r.el.status.textContent = `${clip.name}: analysed.`;
     r.setState('ready');
-    setTimeout(() => { if (r.clip && r.clip.id === job.id) r.updateText(); }, 0);
-    // Resolved in a task of its own (a copy of thousands of segments for a long clip).
-    setTimeout(() => job.resolve({ duration: r.clip ? r.clip.duration : 0, segments: r.segments() }), 0);
   }
 
   /** @param {Job} job @param {string} message */
   jobFailed(job, message) {
     const { r } = this;
     if (job.cancelled) return;
+    if (job.background) {
+      // Tried again (and reported) when the clip is opened.
+      if (this.bg === job) this.cancelBackground();
+      return;
+    }
     if (this.job === job) {
       this.job = null;
       r.worker.post({ t: TO_WORKER.CANCEL, id: job.id });

@@ -1,7 +1,8 @@
 // @ts-check
 // The component's pointer and other input wiring: drag and drop of files, clicks and the
 // wheel on the spectrogram, dragging the overview's window, the lanes' tooltips, selection
-// and edge handles, the shortcuts' key listener, and the sizes of the views.
+// and edge handles, the shortcuts' key listener, the unsaved-reviews guard on closing the
+// tab, and the sizes of the views.
 import { onKey } from './keyboard.js';
 
 /**
@@ -16,6 +17,13 @@ export function wire(r) {
   };
   const keyTarget = r.opts.keyboard ?? r.root;
   listen(keyTarget, 'keydown', (e) => onKey(r, e));
+  // Closing the tab with reviews not yet exported asks first (the queue is in memory only).
+  listen(window, 'beforeunload', (/** @type {BeforeUnloadEvent} */ e) => {
+    if (r.queue.unsaved && r.queue.reviewCount()) {
+      e.preventDefault();
+      e.returnValue = '';
+    }
+  });
 
   // Drag and drop anywhere on the component (the page passes its window as dropTarget).
   const dropTarget = r.opts.dropTarget ?? r.root;
@@ -29,8 +37,7 @@ export function wire(r) {
     e.preventDefault();
     depth = 0;
     r.root.classList.remove('bysr-dragging');
-    const f = e.dataTransfer.files[0];
-    if (f) r.load({ file: f }).catch(() => {});
+    r.queue.open([...e.dataTransfer.files]).catch(() => {});
   });
 
   // Spectrogram: click seeks (and selects the segment there); Ctrl+wheel zooms, Shift+wheel

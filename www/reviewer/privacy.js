@@ -21,9 +21,30 @@ export class Privacy {
     r.el.skipBackground.checked = this.settings.skip;
     r.el.strictPrivacy.checked = this.settings.strict;
     r.el.hideBackground.checked = this.settings.hide;
+    this.showState();
     this.apply();
     if (r.clip) this.updateWarning();
     r.scheduleRender('spec', 'lanes');
+  }
+
+  /** 'skipped', 'muted' or 'audible': what playback does with background speech. */
+  get state() {
+    return this.settings.skip ? 'skipped' : this.settings.mute ? 'muted' : 'audible';
+  }
+
+  /** The badge (`Background: MUTED`) and `data-privacy-state` on the component (and the page). */
+  showState() {
+    const { r } = this;
+    const state = this.state;
+    r.el.privacyBadge.textContent = `Background: ${state.toUpperCase()}`;
+    r.el.privacyBadge.dataset.state = state;
+    for (const e of [r.root, r.opts.stateTarget]) if (e) e.dataset.privacyState = state;
+  }
+
+  /** Whether playback at `t` is being silenced (muted or skipped) right now. @param {number} t */
+  silencedAt(t) {
+    if (!this.settings.mute && !this.settings.skip) return false;
+    return this.intervals().some(([a, b]) => t >= a && t < b);
   }
 
   /** The stretches that mute, skip and redaction silence (exports.js silencedIntervals). */

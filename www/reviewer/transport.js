@@ -48,6 +48,9 @@ export class Transport {
     }
     const x = (100 * (pos - r.viewport.view.start)) / r.viewport.view.span;
     const vis = x >= 0 && x <= 100;
+    // The playhead shows when background speech is being muted (or skipped) under it.
+    const muting = r.player.playing && r.privacy.silencedAt(pos);
+    for (const e of [r.el.specHead, r.el.lanesHead, r.el.overviewHead]) e.classList.toggle('bysr-muting', muting);
     for (const e of [r.el.specHead, r.el.lanesHead]) {
       e.style.left = `${x}%`;
       e.hidden = !vis;
