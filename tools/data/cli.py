@@ -8,6 +8,7 @@ import argparse
 import json
 import os
 import pickle
+import resource
 import shutil
 import sys
 import time
@@ -28,7 +29,7 @@ SPLIT_SHARE = {"train": 0.8, "tune": 0.1, "test": 0.1}
 COPY_PROB = 0.35  # a codec / telephone-band copy of the same scene
 MEAN_CLIP_S = 17.0 * (1 + COPY_PROB)
 ROOMS = {"train": 100, "tune": 20, "test": 20}
-MIDI_SCORES = 100
+MIDI_SCORES = 60
 G = {}  # per-process state, filled before the workers fork
 
 
@@ -50,14 +51,15 @@ def bank(seed, split_no, n, cache_dir, jobs):
 
 
 def schedule(rng, n):
-    """n scenario names in proportion to their weights (largest remainder), shuffled."""
+    """n (scenario, with_copy) in proportion to the weights (largest remainder), shuffled."""
     names = list(scenes.SCENARIOS)
     w = np.array([scenes.SCENARIOS[s][0] for s in names], float)
     q = w / w.sum() * n
     k = np.floor(q).astype(int)
     for i in np.argsort(-(q - k))[: n - k.sum()]:
         k[i] += 1
-    out = [s for s, c in zip(names, k) for _ in range(c)]
+    # each scenario gets its share of degraded copies, so copies keep the scenario shares
+    out = [(s, j < round(COPY_PROB * c)) for s, c in zip(names, k) for j in range(c)]
     return [out[i] for i in rng.permutation(len(out))]
 
 
@@ -75,7 +77,7 @@ def stats(fg, bg):
 
 
 def _clip_task(args):
-    split, split_no, idx, scenario = args
+    split, split_no, idx, (scenario, with_copy) = args
     seed, pools, out_dir = G["seed"], G["pools"][split], os.path.join(G["out"], split)
     rng = np.random.default_rng([seed, split_no, idx])
     mix, fg, bg, params = scenes.make_clip(rng, pools, scenario, G["max_s"])
@@ -84,7 +86,7 @@ def _clip_task(args):
     write_clip(out_dir, clip_id, y, fg, bg)
     base = dict(clip_id=clip_id, split=split, seed=[seed, split_no, idx], **params, device=dev, **stats(fg, bg))
     lines = [dict(base, file=clip_id + ".wav", copy_of=None)]
-    if rng.random() < COPY_PROB:
+    if with_copy:
         yc, ch = channel.apply_copy_channel(rng, y)
         cid = clip_id + "c"
         write_clip(out_dir, cid, np.clip(yc, -1, 1), fg, bg)
@@ -123,7 +125,9 @@ def main():
     n_rooms = {s: 2 for s in ROOMS} if a.tiny else ROOMS
     banks = {s: bank(a.seed, i, n_rooms[s], cache, a.jobs) for i, s in enumerate(splits_mod.SPLITS)}
     print(f"rooms: {sum(map(len, banks.values()))} ({time.time() - t_start:.0f} s)", flush=True)
-    renders = music.render_all(music.score_keys(3 if a.tiny else MIDI_SCORES), os.path.join(cache, "music"))
+    with Pool(a.jobs) as p:
+        renders = music.render_all(music.score_keys(3 if a.tiny else MIDI_SCORES), os.path.join(cache, "music"),
+                                   lambda f, *it: p.starmap(f, zip(*it)))
     midi = {s: [r for r in renders if splits_mod.split_of_key(r[0]) == s] for s in splits_mod.SPLITS}
     for s in splits_mod.SPLITS:  # tiny: every split needs at least one render
         midi[s] = midi[s] or renders
@@ -142,9 +146,9 @@ def main():
         os.makedirs(d)
         n = 2 if a.tiny else max(1, round(a.hours * 3600 * SPLIT_SHARE[s] / MEAN_CLIP_S))
         rng = np.random.default_rng([a.seed, 99, i])
-        sched = ["fg_only", "nonspeech"] if a.tiny else schedule(rng, n)
+        sched = [("fg_only", True), ("nonspeech", False)] if a.tiny else schedule(rng, n)
         if a.tiny and s == "train":
-            sched = ["talker_tv", "nonspeech", "meeting"]
+            sched = [("talker_tv", True), ("nonspeech", True), ("meeting", False)]
         tasks += [(s, i, k, sc) for k, sc in enumerate(sched)]
     manifests = {s: [] for s in splits_mod.SPLITS}
     with Pool(a.jobs) as p:
@@ -158,8 +162,10 @@ def main():
                 f.write(json.dumps(line) + "\n")
     copy_eval_ami(corpus, meetings, sorted(sp["ami"]["eval_only"]), os.path.join(a.out, "eval_ami"))
     hours = sum(l["duration_s"] for ls in manifests.values() for l in ls) / 3600
-    print(f"done: {sum(map(len, manifests.values()))} clips, {hours:.2f} h in {time.time() - t_start:.0f} s",
-          flush=True)
+    cpu = sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for f in ("ru_utime", "ru_stime"))
+    print(f"done: {sum(map(len, manifests.values()))} clips, {hours:.2f} h in {time.time() - t_start:.0f} s "
+          f"({cpu:.0f} s of CPU, subprocesses included)", flush=True)
 
 
 if __name__ == "__main__":

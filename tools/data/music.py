@@ -47,6 +47,13 @@ def render(key, out_path):
     if semis:
         s = s.transpose(semis)
     bpm = float(rng.uniform(60, 160))
+    max_ql = MAX_SECONDS * bpm / 60  # keep the first MAX_SECONDS: long scores render slowly
+    if s.highestTime > max_ql:
+        bar = s.parts[0].getElementsByClass("Measure")
+        if not bar:
+            return None
+        per_bar = max(bar[0].barDuration.quarterLength, 1.0)
+        s = s.measures(0, int(max_ql / per_bar) + 1)
     progs = []
     for part in s.parts:
         prog = int(rng.choice(PROGRAMS))
@@ -62,7 +69,7 @@ def render(key, out_path):
         s.write("midi", fp=mid)
         gain = float(rng.uniform(0.3, 0.8))
         subprocess.run(["fluidsynth", "-ni", "-q", "-g", f"{gain:.2f}", "-r", str(FS), "-F", wav, SOUNDFONT, mid],
-                       check=True, capture_output=True)
+                       check=True, capture_output=True, timeout=60)  # a malformed MIDI can play for hours
         x = read_mono(wav)[: int(MAX_SECONDS * FS)]
     if len(x) < 4 * FS or np.abs(x).max() < 1e-4:
         return None
@@ -71,23 +78,25 @@ def render(key, out_path):
     return dict(score=key, transpose=semis, bpm=round(bpm), programs=progs, seconds=round(len(x) / FS, 2))
 
 
-def render_all(keys, cache_dir):
-    """Render the scores not yet cached; returns [(key, path, params)] of usable renders."""
+def _cached(cache_dir, key):
+    """Render one score unless cached; returns (key, path, params or None)."""
+    path = os.path.join(cache_dir, key.replace("/", "+").rsplit(".", 1)[0] + ".flac")
+    meta = path + ".json"
+    if not os.path.exists(meta):
+        try:
+            info = render(key, path)
+        except Exception as e:  # a score music21 cannot turn into MIDI: skipped, noted
+            info = None
+            print(f"music: skipped {key}: {type(e).__name__}: {e}", flush=True)
+        with open(meta, "w") as f:
+            json.dump(info, f)
+    with open(meta) as f:
+        return key, path, json.load(f)
+
+
+def render_all(keys, cache_dir, pool_map=map):
+    """Render the scores not yet cached (pool_map: a process pool's map); returns
+    [(key, path, params)] of the usable renders, in the order of keys."""
     os.makedirs(cache_dir, exist_ok=True)
-    out = []
-    for key in keys:
-        path = os.path.join(cache_dir, key.replace("/", "+").rsplit(".", 1)[0] + ".flac")
-        meta = path + ".json"
-        if not os.path.exists(meta):
-            try:
-                info = render(key, path)
-            except Exception as e:  # a score music21 cannot turn into MIDI: skipped, noted
-                info = None
-                print(f"music: skipped {key}: {type(e).__name__}: {e}", flush=True)
-            with open(meta, "w") as f:
-                json.dump(info, f)
-        with open(meta) as f:
-            info = json.load(f)
-        if info is not None:
-            out.append((key, path, info))
-    return out
+    done = pool_map(_cached, [cache_dir] * len(keys), keys)
+    return [r for r in done if r[2] is not None]

@@ -241,6 +241,8 @@ def bed(rng, pools, room, n, kind=None):
 
 def make_clip(rng, pools, scenario, max_s=30.0):
     """Returns (mix, fg mask, bg mask, params) of one clip before the device."""
+    if scenario == "meeting" and not pools.meetings:
+        scenario = "talker_continuous"
     T = float(rng.uniform(4.0, max_s))
     n = int(T * FS) // HOP * HOP
     nf = n // HOP
@@ -272,8 +274,6 @@ def make_clip(rng, pools, scenario, max_s=30.0):
         ref = REF_DBFS - float(rng.uniform(0, 20))
     else:
         kinds = list(SCENARIOS[scenario][1])
-        if "meeting" in kinds and not pools.meetings:
-            kinds = ["talker:continuous"]
         spk = pools.pick_speaker(rng, used)
         used.add(spk)
         dry, fg, placed = build_track(rng, pools, [spk], n, "fg")
