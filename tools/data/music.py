@@ -69,7 +69,7 @@ def render(key, out_path):
         s.write("midi", fp=mid)
         gain = float(rng.uniform(0.3, 0.8))
         subprocess.run(["fluidsynth", "-ni", "-q", "-g", f"{gain:.2f}", "-r", str(FS), "-F", wav, SOUNDFONT, mid],
-                       check=True, capture_output=True, timeout=60)  # a malformed MIDI can play for hours
+                       check=True, capture_output=True, timeout=15)  # a malformed MIDI can play for hours
         x = read_mono(wav)[: int(MAX_SECONDS * FS)]
     if len(x) < 4 * FS or np.abs(x).max() < 1e-4:
         return None
