@@ -43,7 +43,6 @@ async function next() {
 document.getElementById('next').addEventListener('click', () => next().catch(() => {}));
 document.getElementById('unmount').addEventListener('click', async () => {
   await reviewer.destroy();
-  document.body.dataset.state = 'destroyed';
 });
 
 window.bystanderEmbed = { reviewer, next };

@@ -181,6 +181,8 @@ export class Reviewer {
   // State, events, messages
 
   setState(state) {
+    // After destroy() the state is final ('destroyed'): a load still on its way changes nothing.
+    if (this.destroyed && state !== 'destroyed') return;
     this.state = state;
     this.root.dataset.state = state;
     if (this.opts.stateTarget) this.opts.stateTarget.dataset.state = state;
@@ -344,8 +346,9 @@ export class Reviewer {
     const c = this.clip;
     const fg = c.segments.filter((s) => s.label === 'foreground');
     const bg = c.segments.filter((s) => s.label === 'background');
-    this.el.status.textContent = `${c.name}: ${fmtTime(c.duration, 2)} (${c.duration.toFixed(2)} s), ${c.sampleRate} Hz, ${c.channels} ch · `
-      + `${fg.length} foreground, ${bg.length} background segments · analysed in ${(c.totalMs / 1000).toFixed(2)} s`
+    // The counts first: a narrow window cuts the end of the line (the file details).
+    this.el.status.textContent = `${bg.length} background, ${fg.length} foreground segment${fg.length === 1 ? '' : 's'} · `
+      + `${c.name}: ${fmtTime(c.duration, 2)} (${c.duration.toFixed(2)} s), ${c.sampleRate} Hz, ${c.channels} ch · analysed in ${(c.totalMs / 1000).toFixed(2)} s`
       + c.warnings.map((w) => ` · ⚠ ${w}`).join('');
     this.el.canvas.setAttribute('aria-label', `Spectrogram of ${c.name}`);
     this.el.time.textContent = `${fmtTime(this.player.position)} / ${fmtTime(c.duration)}`;
@@ -371,7 +374,10 @@ export class Reviewer {
     if (s) {
       requestAnimationFrame(() => {
         const e = /** @type {HTMLElement | null} */ (this.el.lanes.querySelector(`.segment[data-index="${this.clip.segments.indexOf(s)}"]`));
-        if (e && this.root.contains(document.activeElement)) e.focus({ preventScroll: true });
+        if (!e) return;
+        if (this.root.contains(document.activeElement)) e.focus({ preventScroll: true });
+        // Zoomed in (200 %, a small window) the lanes can be off screen: bring the segment in.
+        if (reveal) e.scrollIntoView({ block: 'nearest', inline: 'nearest' });
       });
     }
   }
@@ -430,6 +436,10 @@ export class Reviewer {
     this.clip = null;
     this.root.replaceChildren();
     this.root.classList.remove('bysr');
+    delete this.root.dataset.state;
+    delete this.root.dataset.privacyState;
+    // The page's state target gets a final state, not the one destroy() interrupted.
+    this.setState('destroyed');
     delete this.root.dataset.state;
   }
 

@@ -105,7 +105,7 @@ test('the sample opens analysed, with foreground and background lanes over the s
   // Hover a segment: its confidence and cues.
   await page.hover('.bysr-lanes .segment[data-label="background"]');
   const tip = await page.textContent('#segment-tip');
-  assert.match(tip, /Background .*confidence \d+ %.*level .*dBFS.*reverb/s);
+  assert.match(tip, /Background speech .*Confidence \d+ %.*Loudness .*Room echo/s);
   await page.mouse.move(5, 5);
 
   await page.screenshot({ path: path.join(SHOTS, 'review-sample.png'), fullPage: true });

@@ -141,8 +141,8 @@ export function buildElements(r) {
     ...['viridis', 'magma', 'gray'].map((v) => h('option', { value: v, text: v })));
   el.scale = h('select', { class: 'bysr-scale', id: id('frequency-scale') },
     ...['linear', 'mel', 'log'].map((v) => h('option', { value: v, text: v })));
-  el.range = h('input', { type: 'range', class: 'bysr-range', id: id('range-db'), min: 40, max: 120, step: 5, value: 80 });
-  el.gain = h('input', { type: 'range', class: 'bysr-gain', id: id('gain-db'), min: -20, max: 60, step: 1, value: 20 });
+  el.range = h('input', { type: 'range', class: 'bysr-range', id: id('range-db'), min: 40, max: 120, step: 5, value: 80, 'aria-label': 'Spectrogram range (dB)' });
+  el.gain = h('input', { type: 'range', class: 'bysr-gain', id: id('gain-db'), min: -20, max: 60, step: 1, value: 20, 'aria-label': 'Spectrogram gain (dB)' });
   el.rangeOut = h('output', { text: '80 dB' });
   el.gainOut = h('output', { text: '20 dB' });
   for (const c of [el.colormap, el.scale, el.range, el.gain]) {

@@ -5,6 +5,13 @@
 import { h, segmentText } from './dom.js';
 
 export const DENSE = 300; // more segments in view than this: lanes painted on a canvas
+/**
+ * Below this confidence a segment is marked low-confidence (striped, "?"): on the dev set
+ * segments under 0.5 are wrong far more often than the rest, so the reviewer should listen.
+ */
+export const LOW_CONFIDENCE = 0.5;
+/** Dark outline of the orange lane: #e69f00 on white is about 2.2:1, this edge 5.9:1 (WCAG 1.4.11 asks 3:1). */
+export const BACKGROUND_EDGE = '#8a5a00';
 
 /** @typedef {import('../protocol.js').Segment} Segment */
 /** @typedef {import('./viewport.js').View} View */
@@ -50,9 +57,12 @@ export class Lanes {
     const make = (i) => {
       const s = segments[i];
       const d = document.createElement('div');
-      d.className = `segment${s.label === 'foreground' && s.overlap ? ' overlap' : ''}${s === r.selected ? ' current' : ''}${s.edited ? ' edited' : ''}${r.revealed.has(s) ? ' revealed' : ''}`;
+      const low = s.confidence < LOW_CONFIDENCE;
+      d.className = `segment${s.label === 'foreground' && s.overlap ? ' overlap' : ''}${s === r.selected ? ' current' : ''}${s.edited ? ' edited' : ''}${r.revealed.has(s) ? ' revealed' : ''}${low ? ' low' : ''}`;
       d.setAttribute('role', 'listitem');
-      if (!dense) d.tabIndex = 0;
+      // One segment is in the Tab order (roving tabindex); Tab inside the lanes moves in time order.
+      if (!dense) d.tabIndex = -1;
+      if (low) d.dataset.low = 'true';
       d.dataset.label = s.label;
       d.dataset.start = s.start.toFixed(3);
       d.dataset.end = s.end.toFixed(3);
@@ -61,7 +71,11 @@ export class Lanes {
       if (s.overlap && s.label === 'foreground') d.dataset.overlap = 'true';
       d.style.left = `${(100 * (s.start - start)) / span}%`;
       d.style.width = `${(100 * (s.end - s.start)) / span}%`;
-      d.setAttribute('aria-label', segmentText(s));
+      d.setAttribute('aria-label', `${segmentText(s)}${low ? ' (low confidence: listen to it)' : ''}`);
+      // A thin bar along the bottom: as long as the confidence.
+      const bar = h('span', { class: 'bysr-conf', 'aria-hidden': 'true' });
+      bar.style.width = `${(100 * s.confidence).toFixed(0)}%`;
+      d.append(bar);
       if (!r.live.recording && !dense) {
         d.append(h('span', { class: 'handle handle-start', 'aria-hidden': 'true' }), h('span', { class: 'handle handle-end', 'aria-hidden': 'true' }));
       }
@@ -74,6 +88,9 @@ export class Lanes {
       const focused = active && r.el.lanes.contains(active) && active.classList.contains('segment') ? active.dataset.index : null;
       lanes.foreground.replaceChildren(fresh.foreground);
       lanes.background.replaceChildren(fresh.background);
+      const sel = r.selected ? segments.indexOf(r.selected) : -1;
+      const entry = visible.includes(sel) ? sel : visible[0];
+      if (entry != null) this.elementAt(entry).tabIndex = 0;
       if (focused != null) {
         // Keep the keyboard focus on the same segment (or on the component).
         const again = /** @type {HTMLElement | null} */ (r.el.lanes.querySelector(`.segment[data-index="${focused}"]`));
@@ -124,6 +141,11 @@ export class Lanes {
       }
       g.fillStyle = colour;
       g.fill();
+      if (label === 'background') {
+        g.strokeStyle = BACKGROUND_EDGE;
+        g.lineWidth = dpr;
+        g.stroke();
+      }
     }
     g.beginPath();
     for (const i of visible) {
@@ -132,6 +154,31 @@ export class Lanes {
     }
     g.fillStyle = '#e69f00';
     g.fill();
+  }
+
+  /** The lane element of segment `i` (if drawn). @param {number} i */
+  elementAt(i) {
+    return /** @type {HTMLElement | null} */ (this.r.el.lanes.querySelector(`.segment[data-index="${i}"]`));
+  }
+
+  /**
+   * Tab and Shift+Tab on a segment go to the next / previous segment in time (both lanes),
+   * not through one lane and then the other; past the last (first) one, out of the lanes.
+   * The focused segment is the lanes' one Tab stop. @param {KeyboardEvent} e
+   */
+  tabKey(e) {
+    const from = /** @type {HTMLElement} */ (e.target);
+    if (e.key !== 'Tab' || e.altKey || e.ctrlKey || e.metaKey || !from.classList || !from.classList.contains('segment')) return;
+    const next = this.elementAt(Number(from.dataset.index) + (e.shiftKey ? -1 : 1));
+    if (!next || this.r.el.lanes.classList.contains('bysr-dense')) return;
+    e.preventDefault();
+    next.focus();
+  }
+
+  /** A segment got the focus: it becomes the lanes' Tab stop. @param {HTMLElement} e */
+  rove(e) {
+    for (const o of /** @type {NodeListOf<HTMLElement>} */ (this.r.el.lanes.querySelectorAll('.segment[tabindex="0"]'))) if (o !== e) o.tabIndex = -1;
+    e.tabIndex = 0;
   }
 
   /** The segment of a lane element (or of an element inside one). @param {any} target */
@@ -146,19 +193,32 @@ export class Lanes {
   showTip(s, anchor) {
     const { r } = this;
     const tip = r.el.tip;
-    tip.replaceChildren(
-      h('strong', { text: `${s.label === 'foreground' ? 'Foreground' : 'Background'} ${s.start.toFixed(2)}–${s.end.toFixed(2)} s` }),
-      h('span', { text: `confidence ${(100 * s.confidence).toFixed(0)} %${s.edited ? ' · edited' : ''}` }),
+    const c = s.cues;
+    const db = (v) => `${Math.abs(v).toFixed(1)} dB`;
+    const low = s.confidence < LOW_CONFIDENCE;
+    // Plain words for the analyser's cues (the report's field names are in docs/methods.md).
+    const lines = [
+      h('strong', { text: `${s.label === 'foreground' ? 'Foreground' : 'Background'} speech ${s.start.toFixed(2)}–${s.end.toFixed(2)} s` }),
+      h('span', { class: low ? 'bysr-tip-warn' : null, text: `Confidence ${(100 * s.confidence).toFixed(0)} %${low ? ' — low: listen to it' : ''}${s.edited ? ' · edited' : ''}` }),
       s.label === 'foreground' && s.overlap ? h('span', { class: 'bysr-tip-warn', text: '⚠ background speech under it' }) : null,
-      s.cues ? h('span', { text: `level ${s.cues.levelDb.toFixed(1)} dBFS (${s.cues.relativeLevelDb >= 0 ? '+' : ''}${s.cues.relativeLevelDb.toFixed(1)} dB re foreground)` }) : null,
-      s.cues ? h('span', { text: `reverb ${s.cues.reverb.toFixed(1)} dB · depth ${s.cues.depthDb.toFixed(1)} dB · SNR ${s.cues.snrDb.toFixed(1)} dB` }) : null,
-      s.cues ? h('span', { text: `high band ${s.cues.highBandDb.toFixed(1)} dB · background score ${s.cues.backgroundScore.toFixed(2)}` }) : null);
+      c ? h('span', { text: `Loudness ${c.levelDb.toFixed(0)} dB, ${db(c.relativeLevelDb)} ${c.relativeLevelDb >= 0 ? 'louder' : 'quieter'} than the main talker` }) : null,
+      c ? h('span', { text: `Room echo ${c.reverb.toFixed(1)} dB · above the noise by ${db(c.snrDb)}` }) : null,
+      c ? h('span', { text: `Sounds distant: ${(100 * c.backgroundScore).toFixed(0)} % (treble ${c.highBandDb.toFixed(0)} dB, loudness swing ${db(c.depthDb)})` }) : null,
+    ];
+    tip.replaceChildren(...lines.filter((e) => e != null));
     tip.hidden = false;
+    // Below the segment, or above it when that would leave the window; never past its sides.
     const box = anchor.getBoundingClientRect();
     const root = r.root.getBoundingClientRect();
-    const x = Math.min(root.width - 280, Math.max(0, box.left - root.left));
-    tip.style.left = `${x}px`;
-    tip.style.top = `${box.bottom - root.top + 6}px`;
+    const w = tip.offsetWidth;
+    const hgt = tip.offsetHeight;
+    const vw = document.documentElement.clientWidth;
+    const vh = document.documentElement.clientHeight;
+    const left = Math.max(0, Math.min(vw - w, box.left));
+    let top = box.bottom + 6;
+    if (top + hgt > vh) top = Math.max(0, box.top - 6 - hgt);
+    tip.style.left = `${left - root.left}px`;
+    tip.style.top = `${top - root.top}px`;
     this.tipFor = s;
   }
 

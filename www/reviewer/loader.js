@@ -10,6 +10,8 @@ import { errorText } from './dom.js';
 import { DENSE } from './lanes.js';
 
 const CHUNK = 1 << 20; // frames per chunk sent to the worker
+/** The message for a file of 0 bytes (not the decoders' "not audio"). */
+const EMPTY = 'the file is empty (0 bytes)';
 const SLICE = 1 << 15; // frames per AudioBuffer copy on the main thread (a few ms at most)
 
 /** Yields to the event loop (input, rendering) between slices of main-thread work. */
@@ -132,6 +134,7 @@ export class Loader {
     const { r } = this;
     await r.ready;
     if (r.live.recording) await r.live.stop();
+    if (r.destroyed) throw Object.assign(new Error('the reviewer was destroyed'), { name: 'AbortError' });
     const name = src.name ?? (src.file && src.file.name) ?? (src.url ? src.url.split('/').pop() : 'audio');
     if (this.job) this.cancel();
     /** @type {Job} */
@@ -146,8 +149,10 @@ export class Loader {
         if (!res.ok) throw new Error(`HTTP ${res.status} for ${src.url}`);
         job.file = await res.blob();
         if (this.job !== job) return done;
+        if (!job.file.size) throw new Error(EMPTY);
         r.worker.post({ t: TO_WORKER.OPEN, id: job.id, file: job.file });
       } else if (src.file) {
+        if (!src.file.size) throw new Error(EMPTY);
         job.file = src.file;
         r.worker.post({ t: TO_WORKER.OPEN, id: job.id, file: src.file });
       } else if (src.audio) {

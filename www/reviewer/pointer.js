@@ -81,7 +81,14 @@ export function wire(r) {
   const targetOf = (e) => /** @type {HTMLElement} */ (e.target);
   el.lanes.addEventListener('pointerover', (e) => { const s = r.lanes.segOf(e.target); if (s) r.lanes.showTip(s, targetOf(e)); });
   el.lanes.addEventListener('pointerout', (e) => { if (r.lanes.segOf(e.target) && document.activeElement !== e.target) r.lanes.hideTip(); });
-  el.lanes.addEventListener('focusin', (e) => { const s = r.lanes.segOf(e.target); if (s) r.lanes.showTip(s, targetOf(e).closest('.segment')); });
+  el.lanes.addEventListener('focusin', (e) => {
+    const s = r.lanes.segOf(e.target);
+    if (!s) return;
+    const seg = /** @type {HTMLElement} */ (targetOf(e).closest('.segment'));
+    r.lanes.rove(seg);
+    r.lanes.showTip(s, seg);
+  });
+  el.lanes.addEventListener('keydown', (e) => r.lanes.tabKey(e));
   el.lanes.addEventListener('focusout', () => r.lanes.hideTip());
   el.lanes.addEventListener('click', (e) => {
     if (r.clip && el.lanes.classList.contains('bysr-dense')) {

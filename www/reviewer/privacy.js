@@ -2,6 +2,8 @@
 // The privacy policy: mute or skip background speech in playback, strict (overlaps too),
 // blur on the spectrogram, revealed segments, the overlap warning.
 import { silencedIntervals } from '../exports.js';
+import { LOW_CONFIDENCE } from './lanes.js';
+import { clipFit } from './trust.js';
 
 /** @typedef {import('../protocol.js').Segment} Segment */
 
@@ -67,22 +69,34 @@ export class Privacy {
     return s.label === 'background' || (this.settings.strict && s.label === 'foreground' && s.overlap);
   }
 
-  /** The overlap warning: foreground speech with background speech under it. */
+  /**
+   * The warning line: a clip that does not fit the model (trust.js) first, then foreground
+   * speech with background speech under it; a clip without speech says so.
+   */
   updateWarning() {
     const { r } = this;
     const c = r.clip;
-    const overlaps = c.segments.filter((s) => s.label === 'foreground' && s.overlap);
     const w = r.el.warning;
-    if (!overlaps.length) {
+    const fit = clipFit(c.segments, c.duration, LOW_CONFIDENCE);
+    w.dataset.fit = fit.poor ? 'poor' : 'ok';
+    const overlaps = c.segments.filter((s) => s.label === 'foreground' && s.overlap);
+    const n = overlaps.length;
+    const stretches = `${n} stretch${n === 1 ? '' : 'es'}`;
+    if (fit.poor) {
+      w.classList.remove('bysr-none');
+      w.textContent = `⚠ ${fit.reason}${n ? ` Also ${stretches} of foreground speech with background speech under ${n === 1 ? 'it' : 'them'} (marked ⚠).` : ''}`;
+      return;
+    }
+    if (!n) {
       w.classList.add('bysr-none');
-      w.textContent = 'No background speech was detected under foreground speech.';
+      w.textContent = c.segments.length ? 'No background speech was detected under foreground speech.' : 'No speech was found in this clip.';
       return;
     }
     const secs = overlaps.reduce((a, s) => a + s.end - s.start, 0);
     w.classList.remove('bysr-none');
     w.textContent = this.settings.strict
-      ? `⚠ Strict privacy: ${overlaps.length} stretch${overlaps.length > 1 ? 'es' : ''} of foreground speech with background speech under it (${secs.toFixed(1)} s) ${this.settings.mute || this.settings.skip ? 'are muted too' : 'will be silenced in the redacted audio'} — the command there is lost.`
-      : `⚠ ${overlaps.length} stretch${overlaps.length > 1 ? 'es' : ''} of foreground speech (${secs.toFixed(1)} s) have background speech under them: left audible so the command is kept (marked ⚠ in the lanes). Turn on strict privacy to mute them too.`;
+      ? `⚠ Strict privacy: ${stretches} of foreground speech with background speech under ${n === 1 ? 'it' : 'them'} (${secs.toFixed(1)} s) ${this.settings.mute || this.settings.skip ? (n === 1 ? 'is muted too' : 'are muted too') : 'will be silenced in the redacted audio'} — the command there is lost.`
+      : `⚠ ${stretches} of foreground speech (${secs.toFixed(1)} s) ${n === 1 ? 'has' : 'have'} background speech under ${n === 1 ? 'it' : 'them'}: left audible so the command is kept (marked ⚠ in the lanes). Turn on strict privacy to mute ${n === 1 ? 'it' : 'them'} too.`;
   }
 
   /** Reveals / hides the current background segment (r). */
