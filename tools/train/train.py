@@ -48,7 +48,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--patience", type=int, default=4)
-    ap.add_argument("--max-minutes", type=float, default=20.0)
+    ap.add_argument("--max-minutes", type=float, default=14.0)
     ap.add_argument("--train-share", type=float, default=1.0,
                     help="share of the training frames sampled per epoch")
     ap.add_argument("--batch", type=int, default=32)
@@ -94,13 +94,19 @@ def main():
               f"{f['background_recall']:.3f} precision {f['background_precision']:.3f}, "
               f"{(time.time() - t0) / 60:.1f} min", flush=True)
         if best is None or tune_loss < best:
-            best, bad = tune_loss, 0
+            best = tune_loss
             torch.save(model.state_dict(), path)
         else:
+            # Back to the best weights at half the step size; the `patience`-th epoch without
+            # improvement stops.
             bad += 1
             if bad >= args.patience:
                 print("early stop", flush=True)
                 break
+            model.load_state_dict(torch.load(path))
+            for group in opt.param_groups:
+                group["lr"] /= 2
+            print(f"learning rate {opt.param_groups[0]['lr']:.2e}", flush=True)
         if (time.time() - t0) / 60 > args.max_minutes:
             print("time limit", flush=True)
             break
