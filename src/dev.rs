@@ -10,6 +10,6 @@
 
 pub use crate::fgbg::cues::CUE_NAMES as FGBG_CUE_NAMES;
 pub use crate::fgbg::{model::N_INPUTS as FGBG_N_INPUTS, INPUT_NAMES as FGBG_INPUT_NAMES};
-pub use crate::vad::features::N_FEATURES as VAD_N_FEATURES;
+pub use crate::vad::features::{N_FEATURES as VAD_N_FEATURES, N_MELS as VAD_N_MELS};
 pub use crate::vad::segmenter::Segmenter;
 pub use crate::vad::{front_end_config, validate_vad_rate, FrontEnd};

@@ -918,3 +918,49 @@ fn analyze_jsonl_resumes_an_interrupted_run() {
     // Resuming a finished run analyses nothing and changes nothing.
     assert_eq!(run(&part, &["--skip-existing"]), resumed);
 }
+
+/// The hidden `log-mel` subcommand (cargo feature `dev`, for tools/train/): one .npy per
+/// input, one row of 64 log-mel bands per 10 ms label frame.
+#[cfg(feature = "dev")]
+#[test]
+fn log_mel_has_one_row_per_whole_label_frame() {
+    let dir = std::env::temp_dir().join(format!("bystander-log-mel-{}", std::process::id()));
+    let input = dir.join("in");
+    let out = dir.join("out");
+    std::fs::create_dir_all(input.join("sub")).unwrap();
+    // The labels' convention (tools/data): frame i = [i x 10 ms, (i + 1) x 10 ms), a
+    // partial last frame dropped, so floor(samples / 160) frames at 16 kHz.
+    let cases = [
+        ("a.wav", 16_000u32, 19_759usize, 123usize),
+        ("sub/b.wav", 16_000, 16_000, 100),
+        ("c.wav", 44_100, 43_526, 98),
+        ("d.wav", 8_000, 1_234, 15),
+    ];
+    for (name, rate, n, _) in cases {
+        let tone: Vec<f32> = (0..n)
+            .map(|i| 0.3 * (i as f32 * 440.0 * std::f32::consts::TAU / rate as f32).sin())
+            .collect();
+        write_wav(&input.join(name), rate, 1, &tone);
+    }
+    let status = bin()
+        .arg("log-mel")
+        .arg(&input)
+        .arg("--out-dir")
+        .arg(&out)
+        .arg("--root")
+        .arg(&input)
+        .args(["--jobs", "2"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for (name, _, _, frames) in cases {
+        let npy = std::fs::read(out.join(format!("{name}.logmel.npy"))).unwrap();
+        let array = bystander::formats::read_npy(&npy).unwrap();
+        assert_eq!(array.shape, vec![frames, 64], "{name}");
+        // dB levels of a real signal: finite, and the 440 Hz tone's band well above -200 dB.
+        assert!(array.data.iter().all(|x| x.is_finite()), "{name}");
+        let loudest = array.data.iter().cloned().fold(f64::MIN, f64::max);
+        assert!(loudest > -60.0, "{name}: {loudest}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

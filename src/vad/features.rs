@@ -84,6 +84,13 @@ const SPEECH_BANDS: (usize, usize) = (3, 41);
 /// Bands below this index are "low" (below ~700 Hz) for the balance feature.
 const LOW_HIGH_SPLIT: usize = 15;
 
+/// The level of one mel band, dB: the log-mel value every feature starts from (and the
+/// temporal model's input, `bystander log-mel`).
+#[inline]
+pub fn band_level_db(power: f32) -> f32 {
+    crate::fastmath::db10(crate::fastmath::fmax(power, POWER_FLOOR))
+}
+
 /// Per-frame scalars kept for the context window.
 #[derive(Debug, Clone, Copy, Default)]
 struct FrameScalars {
@@ -162,7 +169,7 @@ impl FeatureExtractor {
         let voicing = self.voicing(power);
         let first = self.frames == 0;
         for (b, &p) in mel.iter().enumerate() {
-            let l = crate::fastmath::db10(crate::fastmath::fmax(p, POWER_FLOOR));
+            let l = band_level_db(p);
             self.level[b] = l;
             self.smoothed[b] = if first {
                 l

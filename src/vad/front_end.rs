@@ -108,6 +108,32 @@ impl FrontEnd {
         self.finish_to(&mut FeaturesOnly(sink))
     }
 
+    /// Pushes samples; calls `sink` with the log-mel row of every power frame completed
+    /// (`N_MELS` band levels in dB, [`band_level_db`]; frame `n` centred at `n x 10 ms`):
+    /// what the features start from, for the temporal model's training dump.
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] after `finish`.
+    ///
+    /// [`band_level_db`]: super::features::band_level_db
+    #[cfg(feature = "dev")]
+    pub fn push_log_mel(
+        &mut self,
+        samples: &[f32],
+        sink: impl FnMut(&[f32; N_MELS]),
+    ) -> Result<()> {
+        self.push_to(samples, &mut LogMelOnly(sink, [0.0; N_MELS]))
+    }
+
+    /// Flushes everything; calls `sink` with the log-mel row of every remaining frame.
+    ///
+    /// # Errors
+    /// [`Error::InvalidState`] when called twice.
+    #[cfg(feature = "dev")]
+    pub fn finish_log_mel(&mut self, sink: impl FnMut(&[f32; N_MELS])) -> Result<()> {
+        self.finish_to(&mut LogMelOnly(sink, [0.0; N_MELS]))
+    }
+
     /// Pushes samples; hands every power frame and every feature row to `sink`.
     ///
     /// # Errors
@@ -150,6 +176,7 @@ impl FrontEnd {
         for row in self.power.chunks_exact(N_BINS) {
             sink.power_frame(row);
             self.mel_bank.apply(row, &mut self.mel_row);
+            sink.mel_frame(&self.mel_row);
             if self
                 .features
                 .push(row, &self.mel_row, &mut self.feature_row)
@@ -166,6 +193,8 @@ impl FrontEnd {
 pub trait FrameSink {
     /// One linear power frame (`N_BINS` values). The default ignores it.
     fn power_frame(&mut self, _power: &[f32]) {}
+    /// The same frame's `N_MELS` mel powers, right after it. The default ignores it.
+    fn mel_frame(&mut self, _mel: &[f32]) {}
     /// The feature row of the next frame, in frame order.
     fn features(&mut self, row: &[f32; N_FEATURES]);
 }
@@ -178,6 +207,20 @@ impl<F: FnMut(&[f32; N_FEATURES])> FrameSink for FeaturesOnly<F> {
     fn features(&mut self, row: &[f32; N_FEATURES]) {
         (self.0)(row)
     }
+}
+
+#[cfg(feature = "dev")]
+struct LogMelOnly<F>(F, [f32; N_MELS]);
+
+#[cfg(feature = "dev")]
+impl<F: FnMut(&[f32; N_MELS])> FrameSink for LogMelOnly<F> {
+    fn mel_frame(&mut self, mel: &[f32]) {
+        for (l, &p) in self.1.iter_mut().zip(mel) {
+            *l = super::features::band_level_db(p);
+        }
+        (self.0)(&self.1)
+    }
+    fn features(&mut self, _row: &[f32; N_FEATURES]) {}
 }
 
 /// Checks a VAD input rate: whole Hz in 8000..=384000 (hi-res recorders reach 384 kHz).

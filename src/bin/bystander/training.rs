@@ -1,9 +1,11 @@
 //! The hidden training subcommands, built with the cargo feature `dev`: `features` and
-//! `tune-vad` for `tools/train_vad/`, `fgbg-features` for `tools/train_fgbg/`.
+//! `tune-vad` for `tools/train_vad/`, `fgbg-features` for `tools/train_fgbg/`, `log-mel`
+//! for `tools/train/`.
 
-use crate::cli::{load_native, Failure};
+use crate::batch::{gather, mirrored, parallel, write_whole};
+use crate::cli::{guarded, load_native, Failure};
 use crate::eval_cmd::{find_clips, read_intervals};
-use bystander::dev::{FrontEnd, Segmenter, FGBG_N_INPUTS, VAD_N_FEATURES};
+use bystander::dev::{FrontEnd, Segmenter, FGBG_N_INPUTS, VAD_N_FEATURES, VAD_N_MELS};
 use bystander::eval::{frame_mask, Counts, Interval, VadScore};
 use bystander::formats::write_npy_f32;
 use bystander::options::vad_options;
@@ -26,6 +28,10 @@ pub enum TrainingCommand {
     /// tools/train_fgbg/.
     #[command(hide = true)]
     FgbgFeatures(FgbgFeaturesArgs),
+    /// Write the VAD front end's 64-band log-mel frames (float32 frames x 64 .npy, dB), one
+    /// row per 10 ms label frame, for the temporal model of tools/train/.
+    #[command(hide = true)]
+    LogMel(LogMelArgs),
 }
 
 pub fn run(command: TrainingCommand) -> Result<(), Failure> {
@@ -33,6 +39,7 @@ pub fn run(command: TrainingCommand) -> Result<(), Failure> {
         TrainingCommand::Features(args) => run_vad_features(&args),
         TrainingCommand::TuneVad(args) => tune_vad(&args.dir),
         TrainingCommand::FgbgFeatures(args) => run_fgbg_features(&args),
+        TrainingCommand::LogMel(args) => run_log_mel(&args),
     }
 }
 
@@ -52,18 +59,11 @@ pub struct FeaturesArgs {
 }
 
 fn run_vad_features(args: &FeaturesArgs) -> Result<(), Failure> {
-    let (samples, rate) = load_native(&args.file)?;
-    let fail = |e: bystander::Error| Failure::Input(format!("{}: {e}", args.file.display()));
-    let mut front = FrontEnd::new(rate as f64).map_err(fail)?;
-    let mut out = Vec::new();
-    for block in samples.chunks(rate as usize) {
-        front
-            .push(block, |row| out.extend_from_slice(row))
-            .map_err(fail)?;
-    }
-    front
-        .finish(|row| out.extend_from_slice(row))
-        .map_err(fail)?;
+    let (out, _, _) = through_front_end(
+        &args.file,
+        |front, block, out| front.push(block, |row| out.extend_from_slice(row)),
+        |front, out| front.finish(|row| out.extend_from_slice(row)),
+    )?;
     let n = VAD_N_FEATURES;
     std::fs::write(&args.out, write_npy_f32(&[out.len() / n, n], &out))
         .map_err(|e| Failure::Input(format!("{}: {e}", args.out.display())))
@@ -201,4 +201,93 @@ fn run_fgbg_features(args: &FgbgFeaturesArgs) -> Result<(), Failure> {
     }
     std::fs::write(&args.out, write_npy_f32(&[frames, n], &out))
         .map_err(|e| Failure::Input(format!("{}: {e}", args.out.display())))
+}
+
+/// Arguments of `log-mel`.
+#[derive(clap::Args, Debug)]
+pub struct LogMelArgs {
+    /// Audio files and folders (searched recursively, as `analyze` does).
+    #[arg(required_unless_present = "files_from")]
+    files: Vec<PathBuf>,
+    /// Also the files and folders listed in LIST, one path a line (`-`: stdin).
+    #[arg(long, value_name = "LIST")]
+    files_from: Option<PathBuf>,
+    /// Write each input's .npy here, at its path relative to --root with `.logmel.npy`
+    /// added (a/x.wav -> DIR/a/x.wav.logmel.npy).
+    #[arg(long)]
+    out_dir: PathBuf,
+    /// The folder whose layout --out-dir mirrors [default: the current directory].
+    #[arg(long)]
+    root: Option<PathBuf>,
+    /// Files processed at once (default: the number of CPUs).
+    #[arg(long, short = 'j')]
+    jobs: Option<usize>,
+    /// Leave out the inputs whose .npy exists already.
+    #[arg(long)]
+    skip_existing: bool,
+}
+
+fn run_log_mel(args: &LogMelArgs) -> Result<(), Failure> {
+    let files = gather(&args.files, args.files_from.as_deref())?;
+    let root = args.root.as_deref().unwrap_or(Path::new("."));
+    let targets = mirrored(&files, &args.out_dir, root, "logmel.npy")?;
+    let failed = std::sync::atomic::AtomicUsize::new(0);
+    parallel(args.jobs, files.len(), |i| {
+        if args.skip_existing && targets[i].exists() {
+            return true;
+        }
+        let r = guarded(&files[i], || log_mel_rows(&files[i])).and_then(|(rows, data)| {
+            let bytes = write_npy_f32(&[rows, VAD_N_MELS], &data);
+            write_whole(&targets[i], |w| w.write_all(&bytes))
+        });
+        if let Err(e) = r {
+            if let Failure::Input(m) | Failure::Usage(m) = e {
+                eprintln!("{m}");
+            }
+            failed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        true
+    });
+    match failed.into_inner() {
+        0 => Ok(()),
+        _ => Err(Failure::Reported),
+    }
+}
+
+/// The log-mel rows of one file, aligned to the data engine's label frames: frame `i` is
+/// `[i x 10 ms, (i + 1) x 10 ms)` and there are `floor(duration / 10 ms)` of them (a
+/// partial last frame is dropped). Row `i` is the front end's frame centred at `i x 10 ms`
+/// (its 32 ms window spans the label frame), so the rows lead the label frames by 5 ms.
+fn log_mel_rows(file: &Path) -> Result<(usize, Vec<f32>), Failure> {
+    let (mut data, samples, rate) = through_front_end(
+        file,
+        |front, block, out| front.push_log_mel(block, |row| out.extend_from_slice(row)),
+        |front, out| front.finish_log_mel(|row| out.extend_from_slice(row)),
+    )?;
+    let rows = label_frames(samples, rate).min(data.len() / VAD_N_MELS);
+    data.truncate(rows * VAD_N_MELS);
+    Ok((rows, data))
+}
+
+/// The number of whole 10 ms frames in `samples` at `rate` Hz (the labels' convention).
+fn label_frames(samples: usize, rate: u32) -> usize {
+    (samples as u64 * 100 / rate as u64) as usize
+}
+
+/// Feeds one file through a fresh VAD front end a second of input at a time; `push` and
+/// `finish` collect its rows. Returns the rows, the input's length in samples and its rate.
+fn through_front_end(
+    file: &Path,
+    push: impl Fn(&mut FrontEnd, &[f32], &mut Vec<f32>) -> bystander::Result<()>,
+    finish: impl Fn(&mut FrontEnd, &mut Vec<f32>) -> bystander::Result<()>,
+) -> Result<(Vec<f32>, usize, u32), Failure> {
+    let (samples, rate) = load_native(file)?;
+    let fail = |e: bystander::Error| Failure::Input(format!("{}: {e}", file.display()));
+    let mut front = FrontEnd::new(rate as f64).map_err(fail)?;
+    let mut out = Vec::new();
+    for block in samples.chunks(rate as usize) {
+        push(&mut front, block, &mut out).map_err(fail)?;
+    }
+    finish(&mut front, &mut out).map_err(fail)?;
+    Ok((out, samples.len(), rate))
 }
