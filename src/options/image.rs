@@ -10,22 +10,6 @@ use crate::spectrogram::SpectrogramConfig;
 
 type Row = OptionSpec<ImageConfig, ImageConfig>;
 
-fn colormap_name(c: Colormap) -> &'static str {
-    match c {
-        Colormap::Viridis => "viridis",
-        Colormap::Magma => "magma",
-        Colormap::Gray => "gray",
-    }
-}
-
-fn frequency_scale_name(s: FrequencyScale) -> &'static str {
-    match s {
-        FrequencyScale::Linear => "linear",
-        FrequencyScale::Log => "log",
-        FrequencyScale::Mel => "mel",
-    }
-}
-
 /// The table. Levels and the frequency range are checked when the image is drawn
 /// ([`crate::image`]), which names their ranges.
 const ROWS: [Row; 7] = [
@@ -39,7 +23,7 @@ const ROWS: [Row; 7] = [
                 Ok(())
             },
         },
-        get: |c| Some(Str(colormap_name(c.colormap).into())),
+        get: |c| Some(Str(c.colormap.as_str().into())),
         doc: "Colour map",
     },
     number_row!("gainDb", "gain_db" => gain_db, any, "Gain added before mapping, dB (-gainDb dBFS and above is the top colour)"),
@@ -54,7 +38,7 @@ const ROWS: [Row; 7] = [
                 Ok(())
             },
         },
-        get: |c| Some(Str(frequency_scale_name(c.frequency_scale).into())),
+        get: |c| Some(Str(c.frequency_scale.as_str().into())),
         doc: "Frequency axis",
     },
     Row {
