@@ -176,17 +176,24 @@ test('keyboard: f/b/n/p move the playhead, x flips, undo, arrows, space, help on
   await page.keyboard.press('b');
   const cur = await reviewer(() => window.bystanderDemo.reviewer.selected);
   assert.equal(cur.label, 'background');
-  const laneOf = (start) => page.waitForFunction((t) => {
-    const e = [...document.querySelectorAll('.bysr-lanes .segment')].find((x) => Math.abs(Number(x.dataset.start) - t) < 1e-3);
-    return e && `${e.dataset.label}/${e.parentElement.dataset.lane}`;
-  }, start, { polling: 50 }).then((h) => h.jsonValue());
+  // The lanes are redrawn at the next animation frame: wait (up to 5 s) for the expected
+  // drawing, then read what is drawn, so that a wrong label still fails with its value.
+  const laneOf = async (start, want) => {
+    const read = (t) => {
+      const e = [...document.querySelectorAll('.bysr-lanes .segment')].find((x) => Math.abs(Number(x.dataset.start) - t) < 1e-3);
+      return e ? `${e.dataset.label}/${e.parentElement.dataset.lane}` : null;
+    };
+    await page.waitForFunction(([t, w]) => {
+      const e = [...document.querySelectorAll('.bysr-lanes .segment')].find((x) => Math.abs(Number(x.dataset.start) - t) < 1e-3);
+      return e && `${e.dataset.label}/${e.parentElement.dataset.lane}` === w;
+    }, [start, want], { polling: 50, timeout: 5000 }).catch(() => {});
+    return page.evaluate(read, start);
+  };
   await page.keyboard.press('x');
   await page.waitForFunction((t) => window.bystanderDemo.reviewer.segments.find((x) => Math.abs(x.start - t) < 1e-6).label === 'foreground', cur.start);
-  await page.waitForTimeout(100); // the lanes are redrawn at the next animation frame
-  assert.equal(await laneOf(cur.start), 'foreground/foreground', 'x flips the label; the segment moves to the other lane');
+  assert.equal(await laneOf(cur.start, 'foreground/foreground'), 'foreground/foreground', 'x flips the label; the segment moves to the other lane');
   await page.keyboard.press('Control+z');
-  await page.waitForTimeout(100);
-  assert.equal(await laneOf(cur.start), 'background/background', 'undo restores the label');
+  assert.equal(await laneOf(cur.start, 'background/background'), 'background/background', 'undo restores the label');
 
   // Space plays and pauses; the playhead moves.
   await page.keyboard.press(' ');

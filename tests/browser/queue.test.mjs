@@ -51,6 +51,10 @@ test('three clips at once: ] and [ move between them, edits kept, lanes in view,
   const sel = await page.evaluate(() => window.bystanderDemo.reviewer.selected);
   assert.ok(sel, 'n selects a segment');
   await page.keyboard.press('x');
+  // The lanes are redrawn on the next animation frame, which a loaded machine may delay.
+  await page.waitForFunction((s) => [...document.querySelectorAll('.bysr-lanes .segment')]
+    .some((e) => Number(e.dataset.start) === s.start && e.dataset.label !== s.label), sel, { polling: 50, timeout: 5000 })
+    .catch(() => {});
   const flipped = (await laneSegments(page)).find((s) => s.start === sel.start);
   assert.notEqual(flipped.label, sel.label, 'x flips it');
 
