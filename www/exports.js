@@ -7,6 +7,90 @@
 /** Length of the gain ramps outside every silenced stretch, seconds. */
 export const RAMP_SECONDS = 0.01;
 
+/** The level the "lower overlaps" policy plays foreground speech with background under it at, dB. */
+export const OVERLAP_GAIN_DB = -20;
+
+/**
+ * A clip is "mostly overlap" (the page offers the lower-overlaps policy) when at least this
+ * share of its foreground speech time is marked ⚠ (background speech under it).
+ */
+export const MOSTLY_OVERLAP = 0.5;
+
+/** dB to a linear gain. @param {number} db */
+export const dbGain = (db) => 10 ** (db / 20);
+
+/**
+ * Seconds of foreground speech, of it marked ⚠ (background under it), and their ratio.
+ * @param {{ start: number, end: number, label: string, overlap?: boolean }[]} segments
+ */
+export function overlapShare(segments) {
+  let foreground = 0;
+  let overlap = 0;
+  for (const s of segments) {
+    if (s.label !== 'foreground' || !(s.end > s.start)) continue;
+    foreground += s.end - s.start;
+    if (s.overlap) overlap += s.end - s.start;
+  }
+  return { foreground, overlap, share: foreground > 0 ? overlap / foreground : 0 };
+}
+
+/**
+ * The privacy policy as stretches [start, end, gain] (sorted, disjoint, gain < 1; touching
+ * ones have different gains): every background segment at gain 0 and the foreground segments
+ * with background speech under them (`overlap`) as `overlap` says: 'audible' (left out),
+ * 'lower' (at `overlapGainDb`) or 'mute' (gain 0, strict privacy). Where they meet, the lower
+ * gain wins. A stretch that would have to hold a gain ramp but is shorter than it (a gap
+ * under two ramps between muted stretches, a lowered stretch of a few ms between muted ones)
+ * takes its lower neighbour's gain, so that each ramp lies whole inside the louder side.
+ * @param {{ start: number, end: number, label: string, overlap?: boolean }[]} segments
+ * @param {{ overlap?: 'audible' | 'lower' | 'mute', overlapGainDb?: number, ramp?: number }} [options]
+ * @returns {[number, number, number][]}
+ */
+export function policyStretches(segments, { overlap = 'audible', overlapGainDb = OVERLAP_GAIN_DB, ramp = RAMP_SECONDS } = {}) {
+  const lowered = overlap === 'mute' ? 0 : dbGain(Math.min(0, overlapGainDb));
+  const spans = [];
+  for (const s of segments) {
+    if (!(s.end > s.start)) continue;
+    if (s.label === 'background') spans.push([s.start, s.end, 0]);
+    else if (s.label === 'foreground' && s.overlap && overlap !== 'audible') spans.push([s.start, s.end, lowered]);
+  }
+  spans.sort((x, y) => x[0] - y[0]);
+  // Paint: between consecutive boundaries the lowest gain of the spans covering that piece.
+  const cuts = [...new Set(spans.flatMap(([a, b]) => [a, b]))].sort((x, y) => x - y);
+  /** @type {{ a: number, b: number, g: number }[]} regions, gaps (gain 1) between them included */
+  const seq = [];
+  let next = 0;
+  let active = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const a = cuts[i];
+    const b = cuts[i + 1];
+    while (next < spans.length && spans[next][0] <= a) active.push(spans[next++]);
+    active = active.filter((sp) => sp[1] > a);
+    const g = active.reduce((m, sp) => Math.min(m, sp[2]), 1);
+    const last = seq[seq.length - 1];
+    if (last && last.g === g) last.b = b;
+    else seq.push({ a, b, g });
+  }
+  // A piece shorter than the ramps it must hold takes its lower neighbour's gain.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let i = 0; i < seq.length; i++) {
+      const lower = [seq[i - 1], seq[i + 1]].filter((n) => n && n.g < seq[i].g).map((n) => n.g);
+      if (lower.length && seq[i].b - seq[i].a < lower.length * ramp) {
+        seq[i].g = Math.max(...lower);
+        changed = true;
+      }
+    }
+    for (let i = seq.length - 1; i > 0; i--) {
+      if (seq[i].g === seq[i - 1].g) {
+        seq[i - 1].b = seq[i].b;
+        seq.splice(i, 1);
+      }
+    }
+  }
+  return seq.filter((x) => x.g < 1).map((x) => [x.a, x.b, x.g]);
+}
+
 /**
  * The stretches that mute, skip and redaction silence: every background segment and, with
  * `strict`, every foreground segment with background speech under it (`overlap`). Sorted,
@@ -16,30 +100,31 @@ export const RAMP_SECONDS = 0.01;
  * @returns {[number, number][]}
  */
 export function silencedIntervals(segments, { strict = false, ramp = RAMP_SECONDS } = {}) {
-  const spans = segments
-    .filter((s) => s.label === 'background' || (strict && s.label === 'foreground' && s.overlap))
-    .map((s) => [s.start, s.end])
-    .filter(([a, b]) => b > a)
-    .sort((x, y) => x[0] - y[0]);
-  const out = [];
-  for (const [a, b] of spans) {
-    const last = out[out.length - 1];
-    if (last && a - last[1] < 2 * ramp) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
-  }
-  return out;
+  return policyStretches(segments, { overlap: strict ? 'mute' : 'audible', ramp }).map(([a, b]) => [a, b]);
 }
 
 /**
- * The gain curve as breakpoints [time, gain] (linear between them, 1 before the first):
- * for each silenced stretch [a, b]: 1 at a - ramp, 0 at a, 0 at b, 1 at b + ramp. The
- * ramps lie outside the stretch, so every instant inside it has gain exactly 0.
- * @param {[number, number][]} intervals from silencedIntervals
+ * The gain curve as breakpoints [time, gain] (linear between them, 1 before the first) of
+ * stretches [a, b] (gain 0) or [a, b, gain] from policyStretches. Each change of gain is a
+ * linear ramp inside the louder side: before a (from a - ramp) and after b (to b + ramp)
+ * where the stretch meets unaffected audio, inside the lowered stretch where it meets a muted
+ * one. So every instant of a stretch has exactly its gain, except the ramp into a quieter
+ * neighbour.
+ * @param {([number, number] | [number, number, number])[]} intervals
  */
 export function gainBreakpoints(intervals, ramp = RAMP_SECONDS) {
   const pts = [];
-  for (const [a, b] of intervals) {
-    pts.push([Math.max(0, a - ramp), 1], [a, 0], [b, 0], [b + ramp, 1]);
+  /** @param {number} t @param {number} left @param {number} right */
+  const edge = (t, left, right) => {
+    if (left > right) pts.push([Math.max(0, t - ramp), left], [t, right]);
+    else pts.push([t, left], [t + ramp, right]);
+  };
+  for (let i = 0; i < intervals.length; i++) {
+    const [a, b, g = 0] = intervals[i];
+    const prev = intervals[i - 1];
+    const next = intervals[i + 1];
+    if (!(prev && prev[1] >= a)) edge(a, 1, g);
+    edge(b, g, next && next[0] <= b ? (next[2] ?? 0) : 1);
   }
   return pts;
 }
@@ -181,8 +266,8 @@ export function parseReport(text, fileName = null) {
 
 /**
  * 16-bit PCM WAV of `channels` (Float32Array each, the decoded clip at its own rate and
- * channel count) with the gain curve applied: silenced stretches are exact zeros, with
- * 10 ms ramps outside them. A generator of Uint8Array parts (header first), so that a page
+ * channel count) with the gain curve of `intervals` (policyStretches) applied: muted
+ * stretches are exact zeros, lowered ones at their gain, with 10 ms ramps on the louder side. A generator of Uint8Array parts (header first), so that a page
  * can encode an hour in slices between which it yields.
  * @param {Float32Array[] | ((c: number, start: number, n: number) => Float32Array)} source
  *   the channels, or a function returning `n` samples of channel `c` from `start`
@@ -200,20 +285,22 @@ export function* redactedWavParts(source, { channels, sampleRate, length, interv
 
   const get = typeof source === 'function' ? source : (c, s, n) => source[c].subarray(s, s + n);
   const pts = gainBreakpoints(intervals, ramp);
-  // Sample i is at time i / sampleRate; exact zeros from floor(a * rate) to ceil(b * rate).
-  const zero = intervals.map(([a, b]) => [Math.floor(a * sampleRate), Math.ceil(b * sampleRate)]);
+  // Sample i is at time i / sampleRate; from floor(a * rate) to ceil(b * rate) a stretch's
+  // samples are at its gain at most (exact zeros for a muted one).
+  const level = intervals.map(([a, b, g = 0]) => [Math.floor(a * sampleRate), Math.ceil(b * sampleRate), g]);
   const rampN = Math.ceil(ramp * sampleRate) + 1;
   let zi = 0;
   for (let start = 0; start < length; start += chunk) {
     const n = Math.min(chunk, length - start);
     const gains = new Float32Array(n).fill(1);
-    while (zi < zero.length && zero[zi][1] + rampN <= start) zi++;
-    for (let k = zi; k < zero.length && zero[k][0] - rampN < start + n; k++) {
-      // The ramps (computed from the curve), then exact zeros inside the stretch.
-      const from = Math.max(0, zero[k][0] - rampN - start);
-      const to = Math.min(n, zero[k][1] + rampN - start);
+    while (zi < level.length && level[zi][1] + rampN <= start) zi++;
+    for (let k = zi; k < level.length && level[k][0] - rampN < start + n; k++) {
+      // The curve (ramps included) around the stretch, then its own gain inside it.
+      const from = Math.max(0, level[k][0] - rampN - start);
+      const to = Math.min(n, level[k][1] + rampN - start);
       for (let i = from; i < to; i++) gains[i] = Math.min(gains[i], gainAt(pts, (start + i) / sampleRate));
-      gains.fill(0, Math.max(0, zero[k][0] - start), Math.max(0, Math.min(n, zero[k][1] - start)));
+      const g = level[k][2];
+      for (let i = Math.max(0, level[k][0] - start), end = Math.max(0, Math.min(n, level[k][1] - start)); i < end; i++) gains[i] = Math.min(gains[i], g);
     }
     const out = new Int16Array(n * channels);
     for (let c = 0; c < channels; c++) {

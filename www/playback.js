@@ -3,7 +3,7 @@
 // AudioBufferSourceNode -> GainNode scheduled ahead on the context clock:
 //  - mute: each piece's gain follows the privacy curve (exports.js gainBreakpoints): 0 over
 //    every silenced stretch, linear 10 ms ramps just outside it (no clicks, nothing of the
-//    stretch audible);
+//    stretch audible); a lowered stretch (overlaps with the lower policy) at its gain;
 //  - skip: the pieces are the stretches between silenced ones, played back to back (the
 //    same ramps fade out before and in after each skipped stretch);
 //  - loop (the whole clip or [start, end]) and the playback rate are handled by planning.
@@ -13,15 +13,15 @@ import { gainBreakpoints, RAMP_SECONDS } from './exports.js';
 
 /**
  * Media stretches to play from `from` to `to`: one stretch, or with `skip` the parts
- * between the silenced intervals.
+ * between the silenced intervals (gain 0; lowered ones, [a, b, gain > 0], are played).
  * @returns {[number, number][]}
  */
 export function planStretches(from, to, { skip = false, intervals = [] } = {}) {
   if (!skip || !intervals.length) return to > from ? [[from, to]] : [];
   const out = [];
   let t = from;
-  for (const [a, b] of intervals) {
-    if (b <= t) continue;
+  for (const [a, b, g = 0] of intervals) {
+    if (g > 0 || b <= t) continue;
     if (a >= to) break;
     if (a > t) out.push([t, a]);
     t = Math.max(t, b);

@@ -15,7 +15,7 @@
 //
 // The parts, each in reviewer/: elements.js (the DOM), pointer.js and keyboard.js (input),
 // worker-client.js and loader.js (the analysis worker, loading), viewport.js (zoom, scroll,
-// time <-> x), spectrogram.js, axes.js and lanes.js (drawing), transport.js (play, seek,
+// time <-> x), menus.js (the toolbar's menus), spectrogram.js, axes.js and lanes.js (drawing), transport.js (play, seek,
 // rate, loop), privacy.js (mute, skip, blur), history.js (undo/redo), queue.js (the clips of
 // a shift, each with its review), live-capture.js
 // (recording), files.js (exports, import), events.js, dom.js; the worker's
@@ -36,6 +36,7 @@ import { History } from './reviewer/history.js';
 import { Lanes } from './reviewer/lanes.js';
 import { LiveCapture } from './reviewer/live-capture.js';
 import { Loader } from './reviewer/loader.js';
+import { wireMenus } from './reviewer/menus.js';
 import { wire } from './reviewer/pointer.js';
 import { Privacy } from './reviewer/privacy.js';
 import { Queue } from './reviewer/queue.js';
@@ -69,7 +70,9 @@ const ALL = new Set(['spec', 'overview', 'axes', 'lanes']);
  *   component; the review page passes `window`)
  * @property {HTMLElement} [stateTarget] also gets `data-state` (the page: <body>)
  * @property {boolean} [ids] give the main elements ids (one reviewer per page)
- * @property {boolean} [record] show the record button (default true)
+ * @property {boolean} [record] offer recording from the microphone (default true)
+ * @property {number} [overlapGainDb] the level, in dB (-60..0, default -20), at which the
+ *   "lower overlaps" privacy policy plays foreground speech with background speech under it
  * @property {string} [workerUrl] default: analysis-worker.js next to this module
  * @property {(caption: HTMLElement, clip: Clip) => void} [caption] fills the caption under
  *   the views for each clip (default: empty)
@@ -132,6 +135,7 @@ export class Reviewer {
     this.privacy.showState();
     this.queue.render();
     wire(this);
+    wireMenus(this);
     this.ready = this.init();
   }
 
@@ -193,6 +197,10 @@ export class Reviewer {
     this.el.undo.disabled = !this.history.canUndo;
     if (reason !== 'analysis' && reason !== 'queue') this.queue.edited();
     this.privacy.apply();
+    if (this.clip) {
+      this.privacy.updateLine();
+      this.privacy.updateWarning();
+    }
     if (this.events.has('change')) this.events.emit('change', { reason, segments: this.segments() });
   }
 
@@ -346,13 +354,16 @@ export class Reviewer {
     const c = this.clip;
     const fg = c.segments.filter((s) => s.label === 'foreground');
     const bg = c.segments.filter((s) => s.label === 'background');
-    // The counts first: a narrow window cuts the end of the line (the file details).
-    this.el.status.textContent = `${bg.length} background, ${fg.length} foreground segment${fg.length === 1 ? '' : 's'} · `
-      + `${c.name}: ${fmtTime(c.duration, 2)} (${c.duration.toFixed(2)} s), ${c.sampleRate} Hz, ${c.channels} ch · analysed in ${(c.totalMs / 1000).toFixed(2)} s`
+    // The counts first and never cut; a narrow window cuts the file details (title: all of it).
+    const details = `${c.name}: ${fmtTime(c.duration, 2)} (${c.duration.toFixed(2)} s), ${c.sampleRate} Hz, ${c.channels} ch · analysed in ${(c.totalMs / 1000).toFixed(2)} s`
       + c.warnings.map((w) => ` · ⚠ ${w}`).join('');
+    this.el.status.replaceChildren(
+      h('span', { class: 'bysr-status-counts', text: `${bg.length} background, ${fg.length} foreground segment${fg.length === 1 ? '' : 's'}` }),
+      h('span', { class: 'bysr-status-details', title: details, text: ` · ${details}` }));
     this.el.canvas.setAttribute('aria-label', `Spectrogram of ${c.name}`);
     this.el.time.textContent = `${fmtTime(this.player.position)} / ${fmtTime(c.duration)}`;
     this.privacy.updateWarning();
+    this.privacy.updateLine();
     if (this.opts.caption) this.opts.caption(this.el.caption, c);
     else this.el.caption.textContent = '';
   }
@@ -376,8 +387,9 @@ export class Reviewer {
         const e = /** @type {HTMLElement | null} */ (this.el.lanes.querySelector(`.segment[data-index="${this.clip.segments.indexOf(s)}"]`));
         if (!e) return;
         if (this.root.contains(document.activeElement)) e.focus({ preventScroll: true });
-        // Zoomed in (200 %, a small window) the lanes can be off screen: bring the segment in.
-        if (reveal) e.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+        // Zoomed in (200 %, a small window) the lanes can be off screen: bring them in whole
+        // (their scroll margin keeps the time ruler under them in view too).
+        if (reveal) this.el.lanes.scrollIntoView({ block: 'nearest', inline: 'nearest' });
       });
     }
   }
@@ -461,7 +473,11 @@ export class Reviewer {
       setPlaybackRate: (r) => this.transport.setRate(r),
       /** @param {boolean | [number, number]} loop */
       setLoop: (loop) => this.transport.setLoop(loop),
-      /** @param {{ mute?: boolean, skip?: boolean, strict?: boolean, hide?: boolean }} p */
+      /**
+       * overlap: 'audible' | 'lower' | 'mute' (strict: true is overlap 'mute');
+       * overlapGainDb: the lowered overlaps' level (-60..0).
+       * @param {import('./reviewer/privacy.js').PrivacySettings} p
+       */
       setPrivacy: (p) => this.privacy.set(p),
       /** @param {number} start @param {number} span */
       setView: (start, span) => this.viewport.setView(start, span),
@@ -517,6 +533,8 @@ export class Reviewer {
          * What playback outputs for [from, to) with the current privacy settings (rate 1).
          * @param {{ from?: number, to?: number, mute?: boolean, skip?: boolean }} [o]
          */
+        /** The per-clip background line's figures (privacy.js summary). */
+        get privacyLine() { return self.clip ? self.privacy.summary() : null; },
         renderOutput: (o = {}) => renderOffline(self.clip.buffer, { to: self.clip.duration, mute: self.privacy.settings.mute, skip: self.privacy.settings.skip, intervals: self.privacy.intervals(), ...o }),
       },
     };

@@ -105,6 +105,32 @@ export async function waitTiles(page, timeout = READY_TIMEOUT) {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
+/**
+ * Opens one of the toolbar's menus (`privacy`, `view`, `export`, `more`: a <details>) when it
+ * is closed, so that its controls can be used.
+ */
+export async function openMenu(page, name) {
+  const menu = page.locator(`#${name}-menu`);
+  if (!(await menu.evaluate((d) => d.open))) await page.click(`#${name}-menu > summary`);
+  await page.waitForFunction((n) => document.getElementById(`${n}-menu`).open, name, { polling: 50 });
+  // Its panel is placed inside the window on the 'toggle' event (a task after the click).
+  await page.evaluate(() => new Promise((r) => setTimeout(() => requestAnimationFrame(r), 0)));
+}
+
+/** Asserts that the page stored nothing: no cookies, Web Storage, IndexedDB, Cache Storage or service worker. */
+export async function assertNothingStored(page) {
+  const storage = await page.evaluate(async () => ({
+    local: localStorage.length,
+    session: sessionStorage.length,
+    cookie: document.cookie,
+    idb: (await indexedDB.databases()).length,
+    caches: (await caches.keys()).length,
+    serviceWorkers: (await navigator.serviceWorker.getRegistrations()).length,
+  }));
+  assert.deepEqual(storage, { local: 0, session: 0, cookie: '', idb: 0, caches: 0, serviceWorkers: 0 });
+  assert.deepEqual(await page.context().cookies(), []);
+}
+
 /** Reads a download to a Buffer. */
 export async function downloadBuffer(download) {
   const p = await download.path();

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { CSP } from '../../scripts/serve.mjs';
 import { decodeWav } from './wav.mjs';
 import { ROOT, SHOTS, setup, openPage, waitState, waitClip, laneSegments, waitTiles,
-  downloadBuffer, wavBytes, cliBinary, compareWithCli, decodeAudioDataSegments } from './helpers.mjs';
+  downloadBuffer, wavBytes, cliBinary, compareWithCli, decodeAudioDataSegments, openMenu, assertNothingStored } from './helpers.mjs';
 
 const SAMPLE_SECONDS = 15.5;
 let env;
@@ -127,6 +127,7 @@ test('the sample opens analysed, with foreground and background lanes over the s
 });
 
 test('display settings redraw from new tiles (mel scale, magma)', async () => {
+  await openMenu(page, 'view');
   await page.selectOption('#colormap', 'magma');
   await page.selectOption('#frequency-scale', 'mel');
   await page.locator('#range-db').fill('100');
@@ -136,6 +137,7 @@ test('display settings redraw from new tiles (mel scale, magma)', async () => {
   const oneK = freq.find(([t]) => t === '1');
   assert.ok(oneK && oneK[1] < 70 && oneK[1] > 64, `mel axis 1 kHz at ${oneK}`);
   await page.screenshot({ path: path.join(SHOTS, 'review-magma-mel.png'), fullPage: true });
+  await openMenu(page, 'view');
   await page.selectOption('#colormap', 'viridis');
   await page.selectOption('#frequency-scale', 'linear');
   await page.locator('#range-db').fill('80');
@@ -316,6 +318,7 @@ test('mute background: the rendered playback is silent over background speech', 
 });
 
 async function exportFile(format) {
+  await openMenu(page, 'export');
   await page.selectOption('#export-format', format);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
   return { name: download.suggestedFilename(), bytes: await downloadBuffer(download) };
@@ -540,16 +543,7 @@ test('privacy: no request after ready (analyse, play, export), nothing stored, t
     assert.equal(r.body ?? null, null, `request body for ${r.url}`);
   }
 
-  const storage = await page.evaluate(async () => ({
-    local: localStorage.length,
-    session: sessionStorage.length,
-    cookie: document.cookie,
-    idb: (await indexedDB.databases()).length,
-    caches: (await caches.keys()).length,
-    serviceWorkers: (await navigator.serviceWorker.getRegistrations()).length,
-  }));
-  assert.deepEqual(storage, { local: 0, session: 0, cookie: '', idb: 0, caches: 0, serviceWorkers: 0 });
-  assert.deepEqual(await page.context().cookies(), []);
+  await assertNothingStored(page);
 
   // The policy: header and <meta> agree, and nothing was refused on the way.
   const res = await page.request.get(env.server.url);

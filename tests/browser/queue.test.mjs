@@ -70,11 +70,22 @@ test('three clips at once: ] and [ move between them, edits kept, lanes in view,
   // Its undo history came back too.
   assert.equal(await page.evaluate(() => document.getElementById('undo').disabled), false);
 
-  // The lanes (and the spectrogram) lie inside the 1024x768 viewport.
-  for (const sel2 of ['#lanes', '#spectrogram']) {
+  // Every main control, the views, the status lines and the queue's summary lie inside the
+  // 1024x768 viewport (the page scrolled to the top).
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const main = ['.bysr-toolbar > .bysr-group > .bysr-open > span', '#play', '#time', '#rate', '#loop', '.bysr-zoom-out', '.bysr-zoom-in', '.bysr-zoom-fit',
+    '#undo', '#reveal', '#privacy-badge', '#privacy-menu > summary', '#view-menu > summary', '#export-menu > summary',
+    '#more-menu > summary', '.bysr-help-button', '.bysr-prev-clip', '.bysr-next-clip', '#verdict-accept', '#verdict-fix',
+    '#note', '#queue-summary', '#status', '.bysr-status-counts', '#privacy-line', '#overlap-warning', '#overview',
+    '#spectrogram', '#lanes', '#time-axis'];
+  for (const sel2 of main) {
     const box = await page.locator(sel2).boundingBox();
-    assert.ok(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= 1024 && box.y + box.height <= 768, `${sel2} inside the viewport: ${JSON.stringify(box)}`);
+    assert.ok(box && box.width > 0 && box.x >= 0 && box.y >= 0 && box.x + box.width <= 1024 && box.y + box.height <= 768, `${sel2} inside the viewport: ${JSON.stringify(box)}`);
   }
+  // The lanes lie directly under the spectrogram; the counts of the status line are whole.
+  const [spec, lanes] = await Promise.all(['.bysr-canvas-wrap', '#lanes'].map((q) => page.locator(q).boundingBox()));
+  assert.ok(Math.abs(lanes.y - (spec.y + spec.height)) <= 1, `lanes right under the spectrogram: ${spec.y + spec.height} / ${lanes.y}`);
+  assert.ok(await page.$eval('.bysr-status-counts', (e) => e.scrollWidth <= e.clientWidth && e.getBoundingClientRect().right <= e.parentElement.getBoundingClientRect().right + 0.5), 'the counts are not cut');
 
   // The privacy readout changes with m and s.
   await page.keyboard.press('m');

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeWav } from './wav.mjs';
-import { ROOT, SHOTS, setup, openPage, waitClip, wavBytes } from './helpers.mjs';
+import { ROOT, SHOTS, setup, openPage, waitClip, wavBytes, openMenu } from './helpers.mjs';
 
 let env;
 let page;
@@ -44,6 +44,7 @@ after(async () => {
 test('recording shows provisional labels within 500 ms of the end of each speech segment', async () => {
   const before = log.requests.length;
   const served = env.served.length;
+  await openMenu(page, 'more'); // recording is in the More menu; while it runs, the menu stays open
   await page.click('#record');
   await page.waitForFunction(() => document.body.dataset.state === 'recording');
   // The file plays for 27.5 s; its four speech segments close in the pauses.

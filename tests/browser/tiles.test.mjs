@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import init, * as b from '../../www/pkg/bystander.js';
 import { tileImage } from '../../www/tiles.js';
-import { redactedWavParts, silencedIntervals, toTextGrid, parseReport, reportJson } from '../../www/exports.js';
+import { redactedWavParts, silencedIntervals, policyStretches, overlapShare, toTextGrid, parseReport, reportJson } from '../../www/exports.js';
 import { decodeWav } from './wav.mjs';
 import { parseWavHeader, sniffAudio, wavToFloat } from '../../www/audio-format.js';
 import { ROOT, wavBytes } from './helpers.mjs';
@@ -72,6 +72,34 @@ test('redaction: exact zeros inside silenced stretches, 10 ms ramps outside, str
   assert.ok(Math.abs(y[16000 - 80] - 0.25) < 0.01, 'half way 5 ms before');
   assert.ok(Math.abs(y[24000 + 160] - 0.5) < 0.001, 'full gain 10 ms after');
   assert.ok(Math.abs(y[10000] - 0.5) < 0.001);
+});
+
+test('lower overlaps: background exact zeros, overlaps at -20 dB, ramps on the louder side; short pieces take the lower gain', () => {
+  const segs = [
+    { start: 0.5, end: 1, label: 'foreground', overlap: true },
+    { start: 1, end: 1.5, label: 'background' },
+    { start: 1.5, end: 2, label: 'foreground' },
+    { start: 2.005, end: 2.5, label: 'foreground', overlap: true }, // 5 ms after a plain one
+    { start: 2.5, end: 2.508, label: 'foreground', overlap: true },
+    { start: 2.508, end: 3, label: 'background' },
+  ];
+  const share = overlapShare(segs);
+  assert.ok(Math.abs(share.foreground - 1.503) < 1e-9 && Math.abs(share.overlap - 1.003) < 1e-9 && Math.abs(share.share - 1.003 / 1.503) < 1e-9, JSON.stringify(share));
+  const st = policyStretches(segs, { overlap: 'lower', overlapGainDb: -20 });
+  assert.deepEqual(st.map(([a, b, g]) => [a, b, Number(g.toFixed(6))]), [[0.5, 1, 0.1], [1, 1.5, 0], [2.005, 2.508, 0.1], [2.508, 3, 0]]);
+  assert.deepEqual(policyStretches(segs, { overlap: 'mute' }), [[0.5, 1.5, 0], [2.005, 3, 0]]);
+  // A lowered stretch of 8 ms between muted ones cannot hold two ramps: it is muted.
+  assert.deepEqual(policyStretches([{ start: 1, end: 2, label: 'background' }, { start: 2, end: 2.008, label: 'foreground', overlap: true },
+    { start: 2.008, end: 3, label: 'background' }], { overlap: 'lower' }), [[1, 3, 0]]);
+  const x = new Float32Array(4 * 16000).fill(0.5);
+  const wav = Buffer.concat([...redactedWavParts([x], { channels: 1, sampleRate: 16000, length: x.length, intervals: st })].map((p) => Buffer.from(p)));
+  const y = decodeWav(wav).channels[0];
+  const q = 1 / 32767; // 16-bit step
+  for (let i = 16000; i < 24000; i++) assert.equal(y[i], 0, `muted sample ${i}`);
+  for (let i = 8000; i < 16000 - 161; i++) assert.ok(Math.abs(y[i] - 0.05) <= q, `lowered sample ${i}: ${y[i]}`);
+  for (let i = 16000 - 160; i < 16000; i++) assert.ok(y[i] <= 0.05 + q && y[i] >= 0, 'ramp from the lowered level to 0 inside the lowered stretch');
+  assert.ok(Math.abs(y[8000 - 80] - 0.275) < 0.01, 'half way 5 ms before the lowered stretch');
+  assert.ok(Math.abs(y[7000] - 0.5) <= q, 'full gain before');
 });
 
 test('TextGrid of no segments covers the clip; a report round-trips through JSON', () => {

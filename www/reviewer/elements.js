@@ -1,5 +1,6 @@
 // @ts-check
-// The reviewer's elements: toolbar, progress, overview, spectrogram, lanes, settings, help.
+// The reviewer's elements: toolbar (with the privacy, view, export and more menus), progress,
+// overview, spectrogram, lanes, help.
 // Built once per component (class names `bysr-*`; ids too with the `ids` option); the
 // controls call the reviewer's actions.
 import { FORMATS } from '../exports.js';
@@ -16,6 +17,7 @@ export const SHORTCUTS = [
   ['a / !', 'verdict: accept / needs fix (again: none)'],
   ['r', 'reveal / hide the current background segment on the spectrogram'],
   ['m / s', 'mute background on / off; skip background on / off'],
+  ['o', '⚠ overlaps (foreground with background under it): audible → lowered → muted'],
   ['+ / − / 0', 'zoom in / out / whole clip'],
   ['Ctrl+Z / Ctrl+Shift+Z (or u)', 'undo / redo'],
   ['?', 'this help; Esc closes it'],
@@ -39,8 +41,14 @@ export function buildElements(r) {
   const check = (input, label) => h('label', { class: 'bysr-check' }, input, ` ${label}`);
   el.muteBackground = checkbox('mute-background', true, 'mute');
   el.skipBackground = checkbox('skip-background', false, 'skip');
-  el.strictPrivacy = checkbox('strict-privacy', false, 'strict');
   el.hideBackground = checkbox('hide-background', true, 'hide');
+  el.overlapLowerOption = h('option', { value: 'lower', text: 'lowered by 20 dB' });
+  el.overlapPolicy = h('select', { class: 'bysr-overlap-policy', id: id('overlap-policy') },
+    h('option', { value: 'audible', text: 'audible (the command is kept)' }), el.overlapLowerOption,
+    h('option', { value: 'mute', text: 'muted too (strict privacy)' }));
+  el.overlapPolicy.addEventListener('change', () => r.privacy.set({ overlap: /** @type {any} */ (el.overlapPolicy.value) }));
+  el.overlapGain = h('input', { type: 'number', class: 'bysr-overlap-gain', id: id('overlap-gain-db'), min: -60, max: 0, step: 1, value: -20, 'aria-label': 'Level of lowered overlaps (dB)' });
+  el.overlapGain.addEventListener('change', () => r.privacy.set({ overlapGainDb: Number(el.overlapGain.value) }));
   el.file = h('input', { type: 'file', class: 'bysr-file', id: id('file'), multiple: true, accept: 'audio/*,video/webm,.wav,.mp3,.flac,.ogg,.opus,.m4a,.webm' });
   el.file.addEventListener('change', () => {
     const files = [...(el.file.files ?? [])];
@@ -61,7 +69,8 @@ export function buildElements(r) {
   });
   el.play = h('button', { type: 'button', class: 'bysr-play', id: id('play'), 'aria-keyshortcuts': 'Space', text: '▶ Play', onclick: () => r.transport.toggle() });
   el.record = h('button', { type: 'button', class: 'bysr-record', id: id('record'), text: '● Record', onclick: () => r.toggleRecord() });
-  if (r.opts.record === false) el.record.hidden = true;
+  // While recording, a stop button in the main row (the record button is in the More menu).
+  el.stopRecord = h('button', { type: 'button', class: 'bysr-stop-record bysr-recording', id: id('stop-record'), text: '■ Stop recording', hidden: true, onclick: () => r.toggleRecord() });
   el.time = h('span', { class: 'bysr-time', id: id('time'), 'aria-live': 'off', text: '0:00.0 / 0:00.0' });
   el.rate = h('select', { class: 'bysr-rate', id: id('rate'), 'aria-label': 'Playback rate' },
     ...[0.5, 0.75, 1, 1.25, 1.5, 2].map((r) => h('option', { value: r, selected: r === 1, text: `${r}×` })));
@@ -75,29 +84,69 @@ export function buildElements(r) {
   el.exportButton = h('button', { type: 'button', class: 'bysr-export', id: id('export'), text: 'Export', onclick: () => r.download(el.exportFormat.value) });
   el.exportQueue = h('button', { type: 'button', class: 'bysr-export-queue', id: id('export-queue'), text: 'Export queue', onclick: () => r.download('queue') });
   el.privacyBadge = h('span', { class: 'bysr-privacy-badge', id: id('privacy-badge'), role: 'status', title: 'What playback does with background speech (m: mute, s: skip)' });
-  el.help = h('button', { type: 'button', class: 'bysr-help-button', 'aria-keyshortcuts': '?', text: '? Keys', onclick: () => r.toggleHelp() });
+  el.overlapBadge = h('span', { class: 'bysr-overlap-badge', id: id('overlap-badge'), hidden: true, title: 'Foreground speech with background speech under it (⚠)' });
+  el.help = h('button', { type: 'button', class: 'bysr-help-button', 'aria-keyshortcuts': '?', 'aria-label': 'Keyboard shortcuts', title: 'Keyboard shortcuts (?)', text: '?', onclick: () => r.toggleHelp() });
+  el.build = h('p', { class: 'bysr-build', id: id('build-info') });
+
+  const control = (label, input) => h('label', { class: 'bysr-setting' }, h('span', { text: label }), input);
+  el.colormap = h('select', { class: 'bysr-colormap', id: id('colormap') },
+    ...['viridis', 'magma', 'gray'].map((v) => h('option', { value: v, text: v })));
+  el.scale = h('select', { class: 'bysr-scale', id: id('frequency-scale') },
+    ...['linear', 'mel', 'log'].map((v) => h('option', { value: v, text: v })));
+  el.range = h('input', { type: 'range', class: 'bysr-range', id: id('range-db'), min: 40, max: 120, step: 5, value: 80, 'aria-label': 'Spectrogram range (dB)' });
+  el.gain = h('input', { type: 'range', class: 'bysr-gain', id: id('gain-db'), min: -20, max: 60, step: 1, value: 20, 'aria-label': 'Spectrogram gain (dB)' });
+  el.rangeOut = h('output', { text: '80 dB' });
+  el.gainOut = h('output', { text: '20 dB' });
+  for (const c of [el.colormap, el.scale, el.range, el.gain]) {
+    c.addEventListener(c.tagName === 'SELECT' ? 'change' : 'input', () => r.readDisplay());
+  }
+
+  /**
+   * A compact menu: a <details> whose summary is the button and whose panel floats under it
+   * (menus.js keeps one open at a time, inside the window, and closes it on Esc or a click
+   * elsewhere).
+   * @param {string} name @param {(Node | string)[]} summary @param {(Node | string | null)[]} items
+   */
+  const menu = (name, summary, items, label) => h('details', { class: `bysr-menu bysr-menu-${name}`, id: id(`${name}-menu`) },
+    h('summary', { class: 'bysr-menu-button', 'aria-label': label ?? null }, ...summary),
+    h('div', { class: 'bysr-menu-panel', role: 'group', 'aria-label': label ?? null }, ...items));
+  el.privacyMenu = menu('privacy', [el.privacyBadge, el.overlapBadge, h('span', { class: 'bysr-caret', 'aria-hidden': 'true', text: '▾' })], [
+    h('p', { class: 'bysr-menu-title', text: 'Background speech in playback' }),
+    check(el.muteBackground, 'Mute it (m)'),
+    check(el.skipBackground, 'Skip it (s)'),
+    h('label', { class: 'bysr-setting' }, h('span', { text: '⚠ Foreground speech with background under it:' }), el.overlapPolicy),
+    h('label', { class: 'bysr-setting bysr-setting-row' }, h('span', { text: 'Lowered overlaps play at' }), el.overlapGain, h('span', { text: 'dB' })),
+    check(el.hideBackground, 'Blur background on the spectrogram'),
+    h('p', { class: 'bysr-menu-note', text: 'The redacted WAV export uses the same policy.' }),
+  ], 'Privacy');
+  el.settings = menu('view', ['View ', h('span', { class: 'bysr-caret', 'aria-hidden': 'true', text: '▾' })], [
+    control('Colour map', el.colormap), control('Frequency scale', el.scale),
+    h('label', { class: 'bysr-setting' }, h('span', {}, 'Range ', el.rangeOut), el.range),
+    h('label', { class: 'bysr-setting' }, h('span', {}, 'Gain ', el.gainOut), el.gain),
+  ], 'Spectrogram settings');
+  el.exportMenu = menu('export', ['Export ', h('span', { class: 'bysr-caret', 'aria-hidden': 'true', text: '▾' })], [
+    h('div', { class: 'bysr-menu-row' }, el.exportFormat, el.exportButton),
+    el.exportQueue,
+    h('label', { class: 'bysr-open' }, h('span', { text: 'Import JSON…' }), el.importFile),
+  ], 'Export and import');
+  el.moreMenu = menu('more', ['More ', h('span', { class: 'bysr-caret', 'aria-hidden': 'true', text: '▾' })], [
+    el.record,
+    h('p', { class: 'bysr-menu-note', text: 'Records from the microphone in this tab; labels appear as you speak.' }),
+  ], 'More');
+  // Without recording the More menu has nothing in it.
+  if (r.opts.record === false) el.moreMenu.hidden = true;
 
   el.toolbar = h('div', { class: 'bysr-toolbar', role: 'toolbar', 'aria-label': 'Reviewer' },
     h('div', { class: 'bysr-group' },
-      h('label', { class: 'bysr-open' }, h('span', { text: 'Open audio…' }), el.file), el.record),
-    h('div', { class: 'bysr-group' }, el.play, el.time,
-      h('label', { class: 'bysr-check' }, 'Rate ', el.rate),
-      h('label', { class: 'bysr-check' }, el.loop, ' Loop')),
-    h('div', { class: 'bysr-group bysr-privacy', role: 'group', 'aria-label': 'Privacy' },
-      el.privacyBadge,
-      check(el.muteBackground, 'Mute background speech'),
-      check(el.skipBackground, 'Skip background speech'),
-      check(el.strictPrivacy, 'Strict privacy (mute overlaps too)'),
-      check(el.hideBackground, 'Blur background on the spectrogram'),
-      el.reveal),
+      h('label', { class: 'bysr-open' }, h('span', { text: 'Open audio…' }), el.file), el.stopRecord,
+      el.play, el.time, el.rate,
+      h('label', { class: 'bysr-check', title: 'Loop' }, el.loop, ' Loop')),
     h('div', { class: 'bysr-group' },
       h('button', { type: 'button', class: 'bysr-zoom-out', 'aria-label': 'Zoom out', text: '−', onclick: () => r.zoom(2) }),
       h('button', { type: 'button', class: 'bysr-zoom-in', 'aria-label': 'Zoom in', text: '+', onclick: () => r.zoom(0.5) }),
       h('button', { type: 'button', class: 'bysr-zoom-fit', text: 'Fit', onclick: () => r.fit() }),
-      el.undo,
-      el.exportFormat, el.exportButton, el.exportQueue,
-      h('label', { class: 'bysr-open' }, h('span', { text: 'Import JSON…' }), el.importFile),
-      el.help));
+      el.undo, el.reveal),
+    h('div', { class: 'bysr-group bysr-menus' }, el.privacyMenu, el.settings, el.exportMenu, el.moreMenu, el.help));
 
   el.progressBar = h('progress', { class: 'bysr-progress-bar', max: 1, value: 0 });
   el.progressText = h('span', { class: 'bysr-progress-text', 'aria-live': 'polite' });
@@ -106,7 +155,7 @@ export function buildElements(r) {
   el.alert = h('div', { class: 'bysr-alert', id: id('alert'), role: 'alert', hidden: true });
   el.warning = h('div', { class: 'bysr-warning bysr-none', id: id('overlap-warning'), role: 'status' });
   el.status = h('p', { class: 'bysr-status', id: id('status'), 'aria-live': 'polite', text: 'Loading the analyser…' });
-  el.build = h('span', { class: 'bysr-build', id: id('build-info') });
+  el.privacyLine = h('p', { class: 'bysr-privacy-line', id: id('privacy-line'), 'aria-live': 'polite' });
 
   // Overview (waveform of the whole clip, the visible window, the playhead).
   el.overview = h('canvas', { class: 'bysr-overview', id: id('overview'), height: 48, 'aria-label': 'Waveform of the whole clip; click or drag to move the view' });
@@ -127,31 +176,14 @@ export function buildElements(r) {
   el.tip = h('div', { class: 'bysr-tip', role: 'tooltip', id: id('segment-tip'), hidden: true });
   el.plot = h('div', { class: 'bysr-plot' },
     h('div', { class: 'bysr-freq-title', 'aria-hidden': 'true', text: 'kHz' }),
-    el.freqAxis, el.canvasWrap, el.timeAxis,
+    el.freqAxis, el.canvasWrap,
     h('div', { class: 'bysr-lane-names', 'aria-hidden': 'true' }, h('span', { text: 'fg', title: 'foreground' }), h('span', { text: 'bg', title: 'background' })),
-    el.lanes,
+    el.lanes, el.timeAxis,
     h('p', { class: 'bysr-legend' },
       h('span', { class: 'bysr-swatch bysr-swatch-fg' }), 'foreground (device-directed) ',
       h('span', { class: 'bysr-swatch bysr-swatch-bg' }), 'background (other talkers, TV) ',
-      h('span', { class: 'bysr-swatch bysr-swatch-ov' }), '⚠ background under foreground speech ',
-      h('span', { class: 'bysr-swatch bysr-swatch-hidden' }), 'background hidden on the spectrogram'));
-
-  const control = (label, input) => h('label', { class: 'bysr-setting' }, h('span', { text: label }), input);
-  el.colormap = h('select', { class: 'bysr-colormap', id: id('colormap') },
-    ...['viridis', 'magma', 'gray'].map((v) => h('option', { value: v, text: v })));
-  el.scale = h('select', { class: 'bysr-scale', id: id('frequency-scale') },
-    ...['linear', 'mel', 'log'].map((v) => h('option', { value: v, text: v })));
-  el.range = h('input', { type: 'range', class: 'bysr-range', id: id('range-db'), min: 40, max: 120, step: 5, value: 80, 'aria-label': 'Spectrogram range (dB)' });
-  el.gain = h('input', { type: 'range', class: 'bysr-gain', id: id('gain-db'), min: -20, max: 60, step: 1, value: 20, 'aria-label': 'Spectrogram gain (dB)' });
-  el.rangeOut = h('output', { text: '80 dB' });
-  el.gainOut = h('output', { text: '20 dB' });
-  for (const c of [el.colormap, el.scale, el.range, el.gain]) {
-    c.addEventListener(c.tagName === 'SELECT' ? 'change' : 'input', () => r.readDisplay());
-  }
-  el.settings = h('div', { class: 'bysr-settings', role: 'group', 'aria-label': 'Spectrogram settings' },
-    control('Colour map', el.colormap), control('Frequency scale', el.scale),
-    h('label', { class: 'bysr-setting' }, h('span', {}, 'Range ', el.rangeOut), el.range),
-    h('label', { class: 'bysr-setting' }, h('span', {}, 'Gain ', el.gainOut), el.gain));
+      h('span', { class: 'bysr-swatch bysr-swatch-ov' }), '⚠ background under foreground ',
+      h('span', { class: 'bysr-swatch bysr-swatch-hidden' }), 'blurred background'));
 
   el.helpList = h('dl', { class: 'bysr-keys' }, ...SHORTCUTS.flatMap(([k, d]) => [h('dt', { text: k }), h('dd', { text: d })]));
   el.helpDialog = h('div', { class: 'bysr-help', id: id('help'), role: 'dialog', 'aria-modal': 'false', 'aria-label': 'Keyboard shortcuts', hidden: true },
@@ -180,8 +212,8 @@ export function buildElements(r) {
   // The progress bar sits over the status line and the overlap warning keeps its line:
   // showing or hiding them never moves the views (no relayout of the whole component).
   r.root.replaceChildren(el.toolbar, el.queueBar, el.alert,
-    h('div', { class: 'bysr-head' }, el.status, el.build, el.progress), el.warning,
-    el.overviewWrap, el.plot, el.queue, el.caption, el.settings, el.helpDialog, el.tip, el.drop);
+    h('div', { class: 'bysr-head' }, el.status, el.privacyLine, el.progress), el.warning,
+    el.overviewWrap, el.plot, el.queue, el.caption, el.build, el.helpDialog, el.tip, el.drop);
   return el;
 }
 

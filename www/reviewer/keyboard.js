@@ -3,6 +3,9 @@
 
 /** @typedef {import('../reviewer.js').Reviewer} Reviewer */
 
+/** `o` goes round the overlap policies: audible, lowered, muted. */
+const NEXT_OVERLAP = /** @type {const} */ ({ audible: 'lower', lower: 'mute', mute: 'audible' });
+
 /**
  * A key press where the shortcuts are listened for; ignored in text fields and without a clip.
  * @param {Reviewer} r @param {KeyboardEvent} e
@@ -36,6 +39,7 @@ export function onKey(r, e) {
   else if (k === 'r') r.privacy.toggleReveal();
   else if (k === 'm') r.privacy.set({ mute: !r.privacy.settings.mute });
   else if (k === 's') r.privacy.set({ skip: !r.privacy.settings.skip });
+  else if (k === 'o') r.privacy.set({ overlap: NEXT_OVERLAP[r.privacy.settings.overlap] });
   else if (k === 'u') r.undo();
   else if (k === 'U') r.redo();
   else if (k === '+' || k === '=') r.zoom(0.5);

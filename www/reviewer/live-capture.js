@@ -59,6 +59,7 @@ export class LiveCapture {
     r.clearAlert();
     r.el.record.textContent = '■ Stop';
     r.el.record.classList.add('bysr-recording');
+    r.el.stopRecord.hidden = false;
     r.el.status.textContent = 'Recording: provisional labels appear as each stretch of speech ends.';
     r.setState('recording');
     r.el.warning.classList.add('bysr-none');
@@ -115,6 +116,7 @@ export class LiveCapture {
     for (const track of rec.stream.getTracks()) track.stop();
     r.el.record.textContent = '● Record';
     r.el.record.classList.remove('bysr-recording');
+    r.el.stopRecord.hidden = true;
     return r.loader.analyseRecording(rec.id).catch(() => {});
   }
 
