@@ -153,8 +153,8 @@ export function toTextGridTiers(tiers, duration) {
 /**
  * Label Studio tasks JSON (an array with one task) for docs/labelstudio-config.xml
  * (`<Labels name="label" toName="audio">`, `<Audio name="audio" value="$audio">`): the
- * analyser's segments as `predictions` (with `model_version` and each region's confidence
- * as its `score`; a `background` region without score under every foreground segment with
+ * analyser's segments as `predictions` (with `model_version` and each region's confidence,
+ * to 4 decimals, as its `score`; a `background` region without score under every foreground segment with
  * `overlap`), and, when the reviewer changed them, the reviewed segments as an
  * `annotations` entry (edited regions with origin `manual`). Byte-identical to
  * `bystander analyze --format labelstudio` for the same segments.
@@ -175,7 +175,10 @@ export function toLabelStudio(segments, { audio = 'audio.wav', duration = 0, mod
       ...(Number.isFinite(score) ? { score } : {}),
     });
     const origin = reviewing ? (s.edited ? 'manual' : 'prediction') : null;
-    const out = [region(`seg${i + 1}`, s.label, reviewing ? null : s.confidence, origin)];
+    // Scores to 4 decimals: the page's (wasm) and the CLI's (native) confidences can differ
+    // in the last bits of the float.
+    const score = reviewing || !Number.isFinite(s.confidence) ? null : Math.round(s.confidence * 1e4) / 1e4;
+    const out = [region(`seg${i + 1}`, s.label, score, origin)];
     if (overlapped(s)) out.push(region(`seg${i + 1}-overlap`, 'background', null, origin));
     return out;
   });

@@ -112,7 +112,7 @@ struct RegionValue {
 }
 
 /// The Label Studio task of a report: the segments as the model's `predictions`, each with
-/// its confidence as `score`, and a `background` region without score under every foreground
+/// its confidence (to 4 decimals) as `score`, and a `background` region without score under every foreground
 /// segment with background speech (`overlap`); `audio` is the task's `data.audio`.
 pub fn label_studio_task(report: &Report, audio: String) -> Task {
     let mut result = Vec::with_capacity(report.segments.len());
@@ -134,7 +134,11 @@ pub fn label_studio_task(report: &Report, audio: String) -> Task {
         score,
     };
     for (i, s) in report.segments.iter().enumerate() {
-        let confidence = Some(f64::from(s.confidence)).filter(|c| c.is_finite());
+        // To 4 decimals, as the page rounds it: the page's (wasm) and the CLI's (native)
+        // confidences can differ in the last bits of the float.
+        let confidence = Some(f64::from(s.confidence))
+            .filter(|c| c.is_finite())
+            .map(|c| (c * 1e4).round() / 1e4);
         result.push(region(
             format!("seg{}", i + 1),
             s.start,

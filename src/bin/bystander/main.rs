@@ -437,8 +437,9 @@ mod cli {
                     continue;
                 }
             };
+            let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("audio");
             let name = file.file_name().map(|s| s.to_string_lossy());
-            let stem = &bystander::formats::rttm_file_id(name.as_deref().unwrap_or(""));
+            let id = bystander::formats::rttm_file_id(name.as_deref().unwrap_or(""));
             let named: Vec<_> = activity
                 .segments
                 .iter()
@@ -460,7 +461,7 @@ mod cli {
                 json["probabilities"] = serde_json::json!(activity.probabilities);
             }
             let (text, ext) = match args.format {
-                SegmentFormat::Rttm => (bystander::formats::to_rttm(stem, &named), "rttm"),
+                SegmentFormat::Rttm => (bystander::formats::to_rttm(&id, &named), "rttm"),
                 SegmentFormat::Audacity => (bystander::formats::to_audacity(&named), "txt"),
                 SegmentFormat::Vtt => (bystander::formats::to_webvtt(&named), "vtt"),
                 SegmentFormat::Json => (format!("{json:#}\n"), "json"),
