@@ -65,3 +65,20 @@ test('the RTTM file id rule: one "_" per run of unsafe characters, the extension
     '',
   ]);
 });
+
+test('Label Studio: the reviewer\'s changes come as an annotation beside the predictions', () => {
+  const analysed = [
+    { start: 0.5, end: 1.25, label: 'foreground', confidence: 0.912345, overlap: true },
+    { start: 2, end: 3, label: 'background', confidence: 0.6 },
+  ];
+  const reviewed = [analysed[0], { ...analysed[1], label: 'foreground', edited: true, originalLabel: 'background' }];
+  const [task] = JSON.parse(toLabelStudio(analysed, { audio: 'a.wav', duration: 4, modelVersion: 'm1', reviewed }));
+  assert.equal(task.predictions[0].model_version, 'm1');
+  assert.deepEqual(task.predictions[0].result.map((r) => [r.id, r.value.labels[0], r.score]),
+    [['seg1', 'foreground', 0.9123], ['seg1-overlap', 'background', undefined], ['seg2', 'background', 0.6]]);
+  const annotation = task.annotations[0].result;
+  assert.deepEqual(annotation.map((r) => [r.id, r.value.labels[0], r.origin]),
+    [['seg1', 'foreground', 'prediction'], ['seg1-overlap', 'background', 'prediction'], ['seg2', 'foreground', 'manual']]);
+  assert.ok(annotation.every((r) => r.score === undefined && r.original_length === 4));
+  assert.equal(JSON.parse(toLabelStudio(analysed, { audio: 'a.wav' }))[0].annotations, undefined, 'no annotation without review');
+});
