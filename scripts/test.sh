@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, clippy, rustdoc, native unit/integration/doc tests (librosa and
-# Kaldi fixtures, streaming == batch, CLI), wasm tests in Node and in headless Chromium, the wasm
+# Kaldi fixtures, streaming == batch, CLI), the CLI's exports scored with pyannote.metrics
+# (Python, tools/venv.sh scoring), wasm tests in Node and in headless Chromium, the wasm
 # package build (prints gzipped sizes), the demo page tests in Chromium, and a smoke run of
 # the browser benchmark. Sets up missing tools first (scripts/setup.sh).
 set -euo pipefail
@@ -15,6 +16,8 @@ run "clippy (native)" cargo clippy --all-targets --all-features --quiet -- -D wa
 run "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --tests --quiet -- -D warnings
 run "rustdoc (-D warnings)" env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 run "native tests" cargo test --quiet --all-features
+run "exports read by pyannote.metrics and numpy (Python)" \
+  bash -c 'py="$(bash tools/venv.sh scoring)" && "$py" tests/python/score_exports.py target/debug/bystander'
 run "wasm tests in Node" wasm-pack test --node --mode no-install
 run "wasm tests in headless Chromium" env WASM_BINDGEN_USE_BROWSER=1 \
   wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" --mode no-install

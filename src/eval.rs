@@ -370,6 +370,15 @@ pub fn segment_is_right(reference: &[FrameClass], start: f64, end: f64, class: F
 
 /// Parses RTTM `SPEAKER` lines into `(speaker, start, end)`.
 pub fn parse_rttm(text: &str) -> Vec<(String, f64, f64)> {
+    parse_rttm_files(text)
+        .into_iter()
+        .map(|(_, speaker, start, end)| (speaker, start, end))
+        .collect()
+}
+
+/// Parses RTTM `SPEAKER` lines into `(file id, speaker, start, end)`: a combined RTTM of
+/// many files, as pyannote.database and dscore read it.
+pub fn parse_rttm_files(text: &str) -> Vec<(String, String, f64, f64)> {
     text.lines()
         .filter_map(|line| {
             let f: Vec<&str> = line.split_whitespace().collect();
@@ -378,20 +387,28 @@ pub fn parse_rttm(text: &str) -> Vec<(String, f64, f64)> {
             }
             let start: f64 = f[3].parse().ok()?;
             let dur: f64 = f[4].parse().ok()?;
-            Some((f[7].to_string(), start, start + dur))
+            Some((f[1].to_string(), f[7].to_string(), start, start + dur))
         })
         .collect()
 }
 
 /// Parses UEM lines `<file> <channel> <start> <end>`.
 pub fn parse_uem(text: &str) -> Vec<Interval> {
+    parse_uem_files(text)
+        .into_iter()
+        .map(|(_, start, end)| (start, end))
+        .collect()
+}
+
+/// Parses UEM lines into `(file id, start, end)`: a combined UEM of many files.
+pub fn parse_uem_files(text: &str) -> Vec<(String, f64, f64)> {
     text.lines()
         .filter_map(|line| {
             let f: Vec<&str> = line.split_whitespace().collect();
             if f.len() < 4 {
                 return None;
             }
-            Some((f[2].parse().ok()?, f[3].parse().ok()?))
+            Some((f[0].to_string(), f[2].parse().ok()?, f[3].parse().ok()?))
         })
         .collect()
 }
@@ -447,6 +464,19 @@ mod tests {
         let r = parse_rttm("SPEAKER f 1 1.50 2.25 <NA> <NA> spk <NA> <NA>\n;; comment\n");
         assert_eq!(r, vec![("spk".to_string(), 1.5, 3.75)]);
         assert_eq!(parse_uem("f 1 0.0 30.5\n"), vec![(0.0, 30.5)]);
+        let both =
+            "SPEAKER a 1 0.5 1 <NA> <NA> fg <NA> <NA>\nSPEAKER b 1 2 0.25 <NA> <NA> bg <NA> <NA>\n";
+        assert_eq!(
+            parse_rttm_files(both),
+            vec![
+                ("a".to_string(), "fg".to_string(), 0.5, 1.5),
+                ("b".to_string(), "bg".to_string(), 2.0, 2.25)
+            ]
+        );
+        assert_eq!(
+            parse_uem_files("a 1 0 3\nb 1 1.5 2\n"),
+            vec![("a".to_string(), 0.0, 3.0), ("b".to_string(), 1.5, 2.0)]
+        );
     }
 
     #[test]

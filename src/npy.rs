@@ -9,6 +9,17 @@ const MAGIC: &[u8] = b"\x93NUMPY";
 /// Serialises a C-order `f32` array of the given `shape` as `.npy` bytes.
 pub fn write_f32(shape: &[usize], data: &[f32]) -> Vec<u8> {
     debug_assert_eq!(shape.iter().product::<usize>(), data.len());
+    let mut out = header_f32(shape);
+    out.reserve_exact(4 * data.len());
+    for x in data {
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+    out
+}
+
+/// The `.npy` header (format 1.0) of a C-order little-endian `f32` array of `shape`: what
+/// precedes its `4 * product(shape)` bytes of data, for writers that stream the values.
+pub fn header_f32(shape: &[usize]) -> Vec<u8> {
     let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
     let shape_text = if dims.len() == 1 {
         format!("({},)", dims[0])
@@ -20,14 +31,11 @@ pub fn write_f32(shape: &[usize], data: &[f32]) -> Vec<u8> {
     let unpadded = MAGIC.len() + 4 + header.len() + 1;
     header.push_str(&" ".repeat((64 - unpadded % 64) % 64));
     header.push('\n');
-    let mut out = Vec::with_capacity(10 + header.len() + 4 * data.len());
+    let mut out = Vec::with_capacity(10 + header.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&[1, 0]);
     out.extend_from_slice(&(header.len() as u16).to_le_bytes());
     out.extend_from_slice(header.as_bytes());
-    for x in data {
-        out.extend_from_slice(&x.to_le_bytes());
-    }
     out
 }
 

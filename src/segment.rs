@@ -34,11 +34,46 @@ pub struct NamedSegment<'a> {
     pub name: &'a str,
 }
 
+/// The RTTM/UEM file id of a file name: the name without its last extension, made safe
+/// with [`sanitize_file_id`]. The review page derives it with the same rule
+/// (`rttmFileId` in `www/exports.js`), so that both write the same id for the same file.
+pub fn rttm_file_id(name: &str) -> String {
+    // The last `.ext` (at least one character, no `.` or `/` in it), as the page's
+    // `/\.[^./]+$/` strips it: ".wav" alone leaves nothing (then "audio").
+    let stem = match name.rfind('.') {
+        Some(i) if i + 1 < name.len() && !name[i + 1..].contains('/') => &name[..i],
+        _ => name,
+    };
+    sanitize_file_id(stem)
+}
+
+/// A file id that RTTM and UEM readers keep whole: every run of characters other than ASCII
+/// letters, digits, `_`, `.` and `-` becomes one `_` (readers split fields on whitespace;
+/// pyannote's and dscore's also choke on quotes and `;`), and an empty id becomes `audio`.
+pub fn sanitize_file_id(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    let mut in_run = false;
+    for c in id.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
+            out.push(c);
+            in_run = false;
+        } else if !in_run {
+            out.push('_');
+            in_run = true;
+        }
+    }
+    if out.is_empty() {
+        out.push_str("audio");
+    }
+    out
+}
+
 /// RTTM lines (NIST Rich Transcription Time Marked): `SPEAKER <file> 1 <start> <duration>
-/// <NA> <NA> <name> <NA> <NA>`, times with millisecond resolution.
+/// <NA> <NA> <name> <NA> <NA>`, times with millisecond resolution; `file_id` goes through
+/// [`sanitize_file_id`].
 pub fn to_rttm(file_id: &str, segments: &[NamedSegment]) -> String {
     let mut out = String::new();
-    let id = if file_id.is_empty() { "audio" } else { file_id };
+    let id = sanitize_file_id(file_id);
     for s in segments {
         let _ = writeln!(
             out,
@@ -49,6 +84,16 @@ pub fn to_rttm(file_id: &str, segments: &[NamedSegment]) -> String {
         );
     }
     out
+}
+
+/// A UEM line (the scored region of a file, as pyannote and dscore read it): `<file> 1
+/// 0.000 <duration>`, `file_id` through [`sanitize_file_id`].
+pub fn to_uem(file_id: &str, duration: f64) -> String {
+    format!(
+        "{} 1 0.000 {:.3}\n",
+        sanitize_file_id(file_id),
+        duration.max(0.0)
+    )
 }
 
 /// Audacity label track: `start<TAB>end<TAB>label` per line, seconds.
@@ -91,35 +136,50 @@ pub fn to_webvtt(segments: &[NamedSegment]) -> String {
 /// labelled intervals, the gaps between them as empty intervals, covering `0..duration`.
 /// Segments must be sorted and must not overlap.
 pub fn to_textgrid(segments: &[NamedSegment], duration: f64, tier: &str) -> String {
-    let end = segments
+    to_textgrid_tiers(&[(tier, segments)], duration)
+}
+
+/// Praat TextGrid (long text format) with one interval tier per `(name, segments)`, each as
+/// [`to_textgrid`] writes its one tier; all cover `0..` the latest end or `duration`.
+pub fn to_textgrid_tiers(tiers: &[(&str, &[NamedSegment])], duration: f64) -> String {
+    let end = tiers
         .iter()
+        .flat_map(|(_, segments)| segments.iter())
         .map(|s| s.end)
         .fold(duration.max(0.0), f64::max);
-    let mut intervals: Vec<(f64, f64, &str)> = Vec::new();
-    let mut t = 0.0;
-    for s in segments {
-        if s.start > t {
-            intervals.push((t, s.start, ""));
-        }
-        intervals.push((s.start.max(t), s.end, s.name));
-        t = s.end;
-    }
-    if end > t || intervals.is_empty() {
-        intervals.push((t, end, ""));
-    }
     let mut out = String::new();
     let _ = write!(
         out,
-        "File type = \"ooTextFile\"\nObject class = \"TextGrid\"\n\nxmin = 0\nxmax = {end}\ntiers? <exists>\nsize = 1\nitem []:\n    item [1]:\n        class = \"IntervalTier\"\n        name = \"{tier}\"\n        xmin = 0\n        xmax = {end}\n        intervals: size = {}\n",
-        intervals.len()
+        "File type = \"ooTextFile\"\nObject class = \"TextGrid\"\n\nxmin = 0\nxmax = {end}\ntiers? <exists>\nsize = {}\nitem []:\n",
+        tiers.len()
     );
-    for (i, (a, b, text)) in intervals.iter().enumerate() {
+    for (k, (tier, segments)) in tiers.iter().enumerate() {
+        let mut intervals: Vec<(f64, f64, &str)> = Vec::new();
+        let mut t = 0.0;
+        for s in *segments {
+            if s.start > t {
+                intervals.push((t, s.start, ""));
+            }
+            intervals.push((s.start.max(t), s.end, s.name));
+            t = s.end;
+        }
+        if end > t || intervals.is_empty() {
+            intervals.push((t, end, ""));
+        }
         let _ = write!(
             out,
-            "        intervals [{}]:\n            xmin = {a}\n            xmax = {b}\n            text = \"{}\"\n",
-            i + 1,
-            text.replace('"', "\"\"")
+            "    item [{}]:\n        class = \"IntervalTier\"\n        name = \"{tier}\"\n        xmin = 0\n        xmax = {end}\n        intervals: size = {}\n",
+            k + 1,
+            intervals.len()
         );
+        for (i, (a, b, text)) in intervals.iter().enumerate() {
+            let _ = write!(
+                out,
+                "        intervals [{}]:\n            xmin = {a}\n            xmax = {b}\n            text = \"{}\"\n",
+                i + 1,
+                text.replace('"', "\"\"")
+            );
+        }
     }
     out
 }
@@ -150,5 +210,32 @@ mod tests {
             tg.contains("xmin = 1.5\n            xmax = 3725.25\n            text = \"speech\"")
         );
         assert!(tg.contains("xmin = 3725.25\n            xmax = 4000\n            text = \"\""));
+        let two = to_textgrid_tiers(&[("speech", &s), ("overlap", &[])], 4000.0);
+        assert!(
+            two.contains("size = 2\n") && two.contains("name = \"overlap\""),
+            "{two}"
+        );
+        assert_eq!(two.matches("intervals: size = ").count(), 2);
+        assert_eq!(to_uem("clip", 30.5), "clip 1 0.000 30.500\n");
+    }
+
+    #[test]
+    fn file_ids_are_safe_in_rttm() {
+        assert_eq!(rttm_file_id("my clip (2).wav"), "my_clip_2_");
+        assert_eq!(rttm_file_id("a.b.flac"), "a.b");
+        assert_eq!(rttm_file_id("Gespräch; \"take\" 1.ogg"), "Gespr_ch_take_1");
+        assert_eq!(rttm_file_id(".wav"), "audio");
+        assert_eq!(rttm_file_id("x."), "x.");
+        assert_eq!(sanitize_file_id(""), "audio");
+        let line = to_rttm(
+            "two words",
+            &[NamedSegment {
+                start: 0.0,
+                end: 1.0,
+                name: "speech",
+            }],
+        );
+        assert_eq!(line.split_whitespace().count(), 10, "{line}");
+        assert!(line.starts_with("SPEAKER two_words 1 "));
     }
 }

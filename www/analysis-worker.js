@@ -519,7 +519,7 @@ async function handle(msg) {
   switch (msg.t) {
     case IN.INIT: {
       b = await loadBystander();
-      post({ t: OUT.READY, version: b.version(), simd: b.simd, tileApi: typeof b.spectrogramTile === 'function' });
+      post({ t: OUT.READY, version: b.version(), modelVersion: b.modelVersion(), simd: b.simd, tileApi: typeof b.spectrogramTile === 'function' });
       break;
     }
     case IN.OPEN:

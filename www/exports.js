@@ -150,12 +150,33 @@ export function gainAt(points, t) {
 
 const named = (segments) => segments.map((s) => ({ start: s.start, end: s.end, name: s.label }));
 
-/** RTTM: `SPEAKER <file> 1 <start> <duration> <NA> <NA> <label> <NA> <NA>`. */
+/** A foreground segment with background speech under it. */
+const overlapped = (s) => s.label === 'foreground' && Boolean(s.overlap);
+
+/**
+ * A file id that RTTM and UEM readers keep whole (src/segment.rs `sanitize_file_id`): every
+ * run of characters other than ASCII letters, digits, `_`, `.` and `-` becomes one `_`; an
+ * empty id becomes `audio`.
+ * @param {string} id
+ */
+export function sanitizeFileId(id) {
+  return String(id ?? '').replace(/[^A-Za-z0-9_.-]+/g, '_') || 'audio';
+}
+
+/** The RTTM file id of a file name: without its last extension, made safe (`rttm_file_id`). @param {string} name */
+export function rttmFileId(name) {
+  return sanitizeFileId(String(name ?? '').replace(/\.[^./]+$/, ''));
+}
+
+/**
+ * RTTM: `SPEAKER <file> 1 <start> <duration> <NA> <NA> <label> <NA> <NA>`; a foreground
+ * segment with background speech under it (`overlap`) is followed by a `background` line
+ * over the same span.
+ */
 export function toRttm(fileId, segments) {
-  const id = fileId || 'audio';
-  return named(segments)
-    .map((s) => `SPEAKER ${id} 1 ${s.start.toFixed(3)} ${(s.end - s.start).toFixed(3)} <NA> <NA> ${s.name} <NA> <NA>\n`)
-    .join('');
+  const id = sanitizeFileId(fileId);
+  const line = (s, name) => `SPEAKER ${id} 1 ${s.start.toFixed(3)} ${(s.end - s.start).toFixed(3)} <NA> <NA> ${name} <NA> <NA>\n`;
+  return segments.map((s) => line(s, s.label) + (overlapped(s) ? line(s, 'background') : '')).join('');
 }
 
 /** Audacity label track: start, end, label separated by tabs. */
@@ -178,42 +199,80 @@ export function toWebVtt(segments) {
   return out;
 }
 
-/** Praat TextGrid (long text format), one interval tier; gaps are empty intervals. */
+/**
+ * Praat TextGrid (long text format): tier `tier` with the labels and tier `overlap` with
+ * the foreground segments that have background speech under them (text `overlap`); gaps
+ * are empty intervals.
+ */
 export function toTextGrid(segments, duration, tier = 'speech') {
-  const segs = named(segments);
-  const end = segs.reduce((m, s) => Math.max(m, s.end), Math.max(0, duration));
-  const intervals = [];
-  let t = 0;
-  for (const s of segs) {
-    if (s.start > t) intervals.push([t, s.start, '']);
-    intervals.push([Math.max(s.start, t), s.end, s.name]);
-    t = s.end;
-  }
-  if (end > t || intervals.length === 0) intervals.push([t, end, '']);
-  let out = `File type = "ooTextFile"\nObject class = "TextGrid"\n\nxmin = 0\nxmax = ${end}\ntiers? <exists>\nsize = 1\nitem []:\n    item [1]:\n        class = "IntervalTier"\n        name = "${tier}"\n        xmin = 0\n        xmax = ${end}\n        intervals: size = ${intervals.length}\n`;
-  intervals.forEach(([a, b, text], i) => {
-    out += `        intervals [${i + 1}]:\n            xmin = ${a}\n            xmax = ${b}\n            text = "${text.replace(/"/g, '""')}"\n`;
+  const overlap = segments.filter(overlapped).map((s) => ({ start: s.start, end: s.end, name: 'overlap' }));
+  return toTextGridTiers([[tier, named(segments)], ['overlap', overlap]], duration);
+}
+
+/**
+ * Praat TextGrid with one interval tier per [name, segments] (segments with `name`, sorted,
+ * not overlapping), all covering 0 to the latest end or `duration` (`to_textgrid_tiers`).
+ * @param {[string, { start: number, end: number, name: string }[]][]} tiers
+ * @param {number} duration
+ */
+export function toTextGridTiers(tiers, duration) {
+  const end = tiers.flatMap(([, segs]) => segs).reduce((m, s) => Math.max(m, s.end), Math.max(0, duration));
+  let out = `File type = "ooTextFile"\nObject class = "TextGrid"\n\nxmin = 0\nxmax = ${end}\ntiers? <exists>\nsize = ${tiers.length}\nitem []:\n`;
+  tiers.forEach(([name, segs], k) => {
+    const intervals = [];
+    let t = 0;
+    for (const s of segs) {
+      if (s.start > t) intervals.push([t, s.start, '']);
+      intervals.push([Math.max(s.start, t), s.end, s.name]);
+      t = s.end;
+    }
+    if (end > t || intervals.length === 0) intervals.push([t, end, '']);
+    out += `    item [${k + 1}]:\n        class = "IntervalTier"\n        name = "${name}"\n        xmin = 0\n        xmax = ${end}\n        intervals: size = ${intervals.length}\n`;
+    intervals.forEach(([a, b, text], i) => {
+      out += `        intervals [${i + 1}]:\n            xmin = ${a}\n            xmax = ${b}\n            text = "${text.replace(/"/g, '""')}"\n`;
+    });
   });
   return out;
 }
 
 /**
- * Label Studio task JSON (an array with one task) for the audio segmentation template
- * `<Labels name="label" toName="audio">` + `<Audio name="audio" value="$audio">`: one
- * `labels` result per segment, with the analyser's confidence as the result's score.
+ * Label Studio tasks JSON (an array with one task) for docs/labelstudio-config.xml
+ * (`<Labels name="label" toName="audio">`, `<Audio name="audio" value="$audio">`): the
+ * analyser's segments as `predictions` (with `model_version` and each region's confidence,
+ * to 4 decimals, as its `score`; a `background` region without score under every foreground segment with
+ * `overlap`), and, when the reviewer changed them, the reviewed segments as an
+ * `annotations` entry (edited regions with origin `manual`). Byte-identical to
+ * `bystander analyze --format labelstudio` for the same segments.
+ * @param {{ start: number, end: number, label: string, confidence?: number, overlap?: boolean, edited?: boolean }[]} segments the analyser's
+ * @param {{ audio?: string, duration?: number, modelVersion?: string | null,
+ *   reviewed?: { start: number, end: number, label: string, overlap?: boolean, edited?: boolean }[] | null }} [options]
  */
-export function toLabelStudio(segments, { audio = 'audio.wav', duration = 0 } = {}) {
-  const result = segments.map((s, i) => ({
-    id: `seg${i + 1}`,
-    from_name: 'label',
-    to_name: 'audio',
-    type: 'labels',
-    origin: s.edited ? 'manual' : 'prediction',
-    original_length: duration,
-    value: { start: s.start, end: s.end, channel: 0, labels: [s.label] },
-    ...(Number.isFinite(s.confidence) ? { score: s.confidence } : {}),
-  }));
-  return JSON.stringify([{ data: { audio }, annotations: [{ result, ground_truth: false }] }], null, 2);
+export function toLabelStudio(segments, { audio = 'audio.wav', duration = 0, modelVersion = null, reviewed = null } = {}) {
+  const regions = (segs, reviewing) => segs.flatMap((s, i) => {
+    const region = (id, label, score, origin) => ({
+      id,
+      from_name: 'label',
+      to_name: 'audio',
+      type: 'labels',
+      ...(origin ? { origin } : {}),
+      original_length: duration,
+      value: { start: s.start, end: s.end, channel: 0, labels: [label] },
+      ...(Number.isFinite(score) ? { score } : {}),
+    });
+    const origin = reviewing ? (s.edited ? 'manual' : 'prediction') : null;
+    // Scores to 4 decimals: the page's (wasm) and the CLI's (native) confidences can differ
+    // in the last bits of the float.
+    const score = reviewing || !Number.isFinite(s.confidence) ? null : Math.round(s.confidence * 1e4) / 1e4;
+    const out = [region(`seg${i + 1}`, s.label, score, origin)];
+    if (overlapped(s)) out.push(region(`seg${i + 1}-overlap`, 'background', null, origin));
+    return out;
+  });
+  const task = {
+    data: { audio },
+    predictions: [{ model_version: modelVersion ?? 'unknown', result: regions(segments, false) }],
+    ...(reviewed ? { annotations: [{ result: regions(reviewed, true), ground_truth: false }] } : {}),
+  };
+  return `${JSON.stringify([task], null, 2)}\n`;
 }
 
 /** The report as exported: the analyser's report with the (edited) segments. */

@@ -94,7 +94,7 @@ export const FROM_WORKER = Object.freeze({
 /** @typedef {{ t: 'recycle', buffers: ArrayBuffer[] }} RecycleMessage */
 /** @typedef {{ t: 'live-start', id: number, sampleRate: number, port: MessagePort }} LiveStartMessage */
 
-/** @typedef {{ t: 'ready', version: string, simd: boolean, tileApi: boolean }} ReadyMessage */
+/** @typedef {{ t: 'ready', version: string, modelVersion: string, simd: boolean, tileApi: boolean }} ReadyMessage */
 /**
  * `format`: a description for the status line; `decoder`: 'bystander' or 'webcodecs';
  * `live`: the recording's samples follow.

@@ -106,6 +106,13 @@ pub fn version() -> String {
     crate::VERSION.to_string()
 }
 
+/// The weights' version (`fnv1a64-<hex>`), as the CLI's JSONL `modelVersion` names it: the
+/// page writes it into Label Studio predictions.
+#[wasm_bindgen(js_name = modelVersion)]
+pub fn model_version() -> String {
+    crate::formats::model_version()
+}
+
 fn segments_array(segments: &[crate::segment::Segment]) -> Array {
     segments
         .iter()

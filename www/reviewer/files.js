@@ -1,7 +1,7 @@
 // @ts-check
 // Exports of the reviewed clip (the report, annotation formats, the redacted WAV; 'queue':
 // the whole queue, queue.js) and the import of a report to continue from.
-import { FORMATS, parseReport, redactedWavParts, reportJson, toAudacity, toLabelStudio, toRttm,
+import { FORMATS, parseReport, redactedWavParts, reportJson, rttmFileId, toAudacity, toLabelStudio, toRttm,
   toTextGrid, toWebVtt } from '../exports.js';
 import { errorText, h } from './dom.js';
 
@@ -26,10 +26,9 @@ export function importReport(r, text) {
   return report.segments.length;
 }
 
-/** The clip's name without its extension, safe in a file name. @param {Reviewer} r */
+/** The clip's name without its extension, safe in a file name and as an RTTM file id. @param {Reviewer} r */
 export function stem(r) {
-  const n = r.clip.name.replace(/\.[^./]+$/, '');
-  return n.replace(/[^\w.-]+/g, '_') || 'audio';
+  return rttmFileId(r.clip.name);
 }
 
 /**
@@ -51,11 +50,23 @@ export async function exportAs(r, format) {
     case 'vtt': parts = [toWebVtt(segs)]; break;
     case 'audacity': parts = [toAudacity(segs)]; break;
     case 'textgrid': parts = [toTextGrid(segs, c.report.duration ?? c.duration, 'speech')]; break;
-    case 'labelstudio': parts = [toLabelStudio(segs, { audio: c.name, duration: c.duration })]; break;
+    case 'labelstudio': parts = [labelStudio(r)]; break;
     case 'wav': parts = await redactedWav(r); break;
     default:
   }
   return new Blob(parts, { type: spec[2] });
+}
+
+/**
+ * Label Studio JSON: the analyser's segments as predictions and, when the reviewer changed
+ * them (edits or an import), the current ones as an annotation. @param {Reviewer} r
+ */
+function labelStudio(r) {
+  const c = r.clip;
+  const analysed = c.report.segments ?? [];
+  const key = (segs) => JSON.stringify(segs.map((s) => [s.start, s.end, s.label, Boolean(s.overlap)]));
+  const reviewed = key(c.segments) === key(analysed) ? null : c.segments;
+  return toLabelStudio(analysed, { audio: c.name, duration: c.report.duration ?? c.duration, modelVersion: r.info?.modelVersion ?? null, reviewed });
 }
 
 /** The redacted WAV, encoded in slices (the page stays responsive for long clips). @param {Reviewer} r */

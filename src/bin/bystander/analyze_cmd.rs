@@ -5,8 +5,9 @@ use crate::batch::{gather, mirrored, parallel, write_whole};
 use crate::cli::{
     failures, guarded, input_error, parse_set, report_failure, set_help, Failure, Input,
 };
+use crate::exports;
 use crate::progress::Progress;
-use bystander::formats::{to_audacity, to_rttm, to_textgrid, to_webvtt, NamedSegment};
+use bystander::formats::{rttm_file_id, to_audacity, to_rttm, to_uem, to_webvtt};
 use bystander::{Analyzer, AnalyzerConfig, Report};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::io::{BufWriter, Write};
@@ -21,14 +22,18 @@ pub enum ReportFormat {
     /// One compact JSON line per file as it completes: the `json` object plus `summary`
     /// and `modelVersion`, or `error` for a file that could not be analysed
     Jsonl,
-    /// NIST RTTM with speaker names `foreground` and `background`
+    /// NIST RTTM with speaker names `foreground` and `background`; a foreground segment
+    /// with background speech under it (`overlap`) also gets a `background` line
     Rttm,
     /// Audacity label track
     Audacity,
     /// WebVTT cues
     Vtt,
-    /// Praat TextGrid, one interval tier
+    /// Praat TextGrid: interval tiers `speech` (the labels) and `overlap`
     Textgrid,
+    /// Label Studio tasks (one JSON array): the segments as `predictions` with
+    /// `model_version` and per-region `score`, for docs/labelstudio-config.xml
+    Labelstudio,
 }
 
 impl ReportFormat {
@@ -40,6 +45,7 @@ impl ReportFormat {
             ReportFormat::Audacity => "txt",
             ReportFormat::Vtt => "vtt",
             ReportFormat::Textgrid => "TextGrid",
+            ReportFormat::Labelstudio => "labelstudio.json",
         }
     }
 }
@@ -68,8 +74,9 @@ pub struct AnalyzeArgs {
     /// .vtt, .TextGrid).
     #[arg(long, conflicts_with = "output")]
     pub out_dir: Option<PathBuf>,
-    /// The folder whose layout --out-dir mirrors [default: the current directory].
-    #[arg(long, requires = "out_dir")]
+    /// The folder whose layout --out-dir and --frames-dir mirror, and that Label Studio's
+    /// `data.audio` paths are relative to [default: the current directory].
+    #[arg(long)]
     pub root: Option<PathBuf>,
     /// Write to FILE instead of stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -82,6 +89,19 @@ pub struct AnalyzeArgs {
     /// Leave the per-frame probability arrays out of the JSON report.
     #[arg(long)]
     pub no_frames: bool,
+    /// Also write each input's per-frame probabilities into DIR as a float32 .npy of shape
+    /// (frames, 2), columns foreground and background, at its path relative to --root with
+    /// `.frames.npy` added (a/x.wav -> DIR/a/x.wav.frames.npy); any --format.
+    #[arg(long, value_name = "DIR")]
+    pub frames_dir: Option<PathBuf>,
+    /// Also write a UEM file (the scored region of each file: `<file id> 1 0.000
+    /// <duration>`), one line per analysed input, for scoring the RTTM.
+    #[arg(long, value_name = "FILE")]
+    pub uem: Option<PathBuf>,
+    /// With --format labelstudio: `data.audio` is PREFIX + the input's path relative to
+    /// --root, percent-encoded (without it, the relative path as it is).
+    #[arg(long, value_name = "PREFIX")]
+    pub audio_url_prefix: Option<String>,
 }
 
 /// The report as JSON (camelCase, the same object JS gets, plus `file`), written as it is
@@ -169,24 +189,95 @@ impl Serialize for F64s<'_> {
     }
 }
 
-/// The report in a text format.
-pub fn render(report: &Report, stem: &str, format: ReportFormat) -> String {
-    let named: Vec<_> = report
-        .segments
-        .iter()
-        .map(|s| NamedSegment {
-            start: s.start,
-            end: s.end,
-            name: s.label.as_ref(),
-        })
-        .collect();
+/// The report in a text format; `id` is the RTTM file id.
+pub fn render(report: &Report, id: &str, format: ReportFormat) -> String {
     match format {
-        ReportFormat::Json | ReportFormat::Jsonl => unreachable!("JSON is written by write_json"),
-        ReportFormat::Rttm => to_rttm(stem, &named),
-        ReportFormat::Audacity => to_audacity(&named),
-        ReportFormat::Vtt => to_webvtt(&named),
-        ReportFormat::Textgrid => to_textgrid(&named, report.duration, "speech"),
+        ReportFormat::Json | ReportFormat::Jsonl | ReportFormat::Labelstudio => {
+            unreachable!("JSON is written by write_json and write_task")
+        }
+        ReportFormat::Rttm => to_rttm(id, &exports::named(report, true)),
+        ReportFormat::Audacity => to_audacity(&exports::named(report, false)),
+        ReportFormat::Vtt => to_webvtt(&exports::named(report, false)),
+        ReportFormat::Textgrid => exports::textgrid(report),
     }
+}
+
+/// The RTTM/UEM file id of an input: its name without the extension, made safe.
+fn file_id(file: &Path) -> String {
+    rttm_file_id(
+        &file
+            .file_name()
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_default(),
+    )
+}
+
+/// Analyses `file` and writes its `--frames-dir` output, if any.
+fn analyze_and_save(
+    file: &Path,
+    config: &AnalyzerConfig,
+    frames: Option<&PathBuf>,
+) -> Result<Report, Failure> {
+    let report = guarded(file, || analyze_file(file, config))?;
+    if let Some(path) = frames {
+        exports::write_frames(path, &report)?;
+    }
+    Ok(report)
+}
+
+/// Where `--frames-dir` puts each file's `.npy`.
+fn frames_targets(args: &AnalyzeArgs, files: &[PathBuf]) -> Result<Option<Vec<PathBuf>>, Failure> {
+    let root = args.root.as_deref().unwrap_or(Path::new("."));
+    args.frames_dir
+        .as_ref()
+        .map(|dir| mirrored(files, dir, root, "frames.npy"))
+        .transpose()
+}
+
+/// The `--uem` file (appended to when resuming).
+fn open_uem(args: &AnalyzeArgs) -> Result<Option<BufWriter<std::fs::File>>, Failure> {
+    let Some(path) = &args.uem else {
+        return Ok(None);
+    };
+    Ok(Some(BufWriter::new(open_resumable(
+        path,
+        args.skip_existing,
+    )?)))
+}
+
+/// Opens an output file, appended to when resuming (`--skip-existing`), else truncated.
+fn open_resumable(path: &Path, resume: bool) -> Result<std::fs::File, Failure> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(resume)
+        .write(true)
+        .truncate(!resume)
+        .open(path)
+        .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))
+}
+
+/// Writes a report's UEM line.
+fn write_uem(
+    uem: &mut Option<BufWriter<std::fs::File>>,
+    args: &AnalyzeArgs,
+    file: &Path,
+    duration: f64,
+) -> Result<(), Failure> {
+    match (uem, &args.uem) {
+        (Some(w), Some(path)) => w
+            .write_all(to_uem(&file_id(file), duration).as_bytes())
+            .and_then(|()| w.flush())
+            .map_err(|e| Failure::Input(format!("{}: {e}", path.display()))),
+        _ => Ok(()),
+    }
+}
+
+/// The Label Studio task of a report, its `data.audio` from the file's path.
+fn task(args: &AnalyzeArgs, report: &Report, file: &Path) -> Result<exports::Task, Failure> {
+    let root = crate::batch::normalized(args.root.as_deref().unwrap_or(Path::new(".")))?;
+    let relative = crate::batch::relative(file, &root)?;
+    let audio = exports::audio_url(args.audio_url_prefix.as_deref(), &relative);
+    Ok(exports::label_studio_task(report, audio))
 }
 
 /// Analyses one file, streaming: each decoded block goes to the analyser as it comes, so
@@ -224,6 +315,20 @@ pub fn run(args: &AnalyzeArgs) -> Result<(), Failure> {
             "--skip-existing needs --out-dir, or --format jsonl with -o FILE".into(),
         ));
     }
+    if args.root.is_some()
+        && args.out_dir.is_none()
+        && args.frames_dir.is_none()
+        && args.format != ReportFormat::Labelstudio
+    {
+        return Err(Failure::Usage(
+            "--root needs --out-dir, --frames-dir or --format labelstudio".into(),
+        ));
+    }
+    if args.audio_url_prefix.is_some() && args.format != ReportFormat::Labelstudio {
+        return Err(Failure::Usage(
+            "--audio-url-prefix needs --format labelstudio".into(),
+        ));
+    }
     let files = gather(&args.files, args.files_from.as_deref())?;
     if jsonl {
         return run_jsonl(args, &config, &files);
@@ -241,13 +346,14 @@ pub fn run(args: &AnalyzeArgs) -> Result<(), Failure> {
         }
         None => (files, None),
     };
+    let frames = frames_targets(args, &files)?;
     let progress = Progress::new(files.len());
     // Results are written in input order as soon as the ones before them are, and then
     // dropped, so that only the reports waiting for an earlier file are held.
     let output = Mutex::new(Output::new(args, &files, targets, &progress)?);
     parallel(args.jobs, files.len(), |i| {
         let file = &files[i];
-        let r = guarded(file, || analyze_file(file, &config));
+        let r = analyze_and_save(file, &config, frames.as_ref().map(|t| &t[i]));
         progress.done(r.as_ref().ok().map(|report| report.duration));
         let mut output = output.lock().expect("no poisoned lock");
         output.deliver(i, r);
@@ -275,14 +381,23 @@ fn run_jsonl(
         .iter()
         .filter(|f| !resumed.files.contains(&f.display().to_string()))
         .collect();
+    let todo_paths: Vec<PathBuf> = todo.iter().map(|f| f.to_path_buf()).collect();
+    let frames = frames_targets(args, &todo_paths)?;
     let progress = Progress::new(todo.len());
     let out = Mutex::new(open_output(args)?);
+    let uem = Mutex::new(open_uem(args)?);
     let fatal = Mutex::new(None);
     parallel(args.jobs, todo.len(), |i| {
         let file = todo[i];
-        let (line, duration) = match guarded(file, || analyze_file(file, config)) {
+        let (line, duration) = match analyze_and_save(file, config, frames.as_ref().map(|t| &t[i]))
+        {
             Ok(report) => {
                 let duration = report.duration;
+                let mut uem = uem.lock().expect("no poisoned lock");
+                if let Err(f) = write_uem(&mut uem, args, file, duration) {
+                    *fatal.lock().expect("no poisoned lock") = Some(f);
+                    return false;
+                }
                 let mut line = Vec::new();
                 write_report(&mut line, report, file, !args.no_frames, true)
                     .expect("writing to memory succeeds");
@@ -316,15 +431,7 @@ fn run_jsonl(
 fn open_output(args: &AnalyzeArgs) -> Result<BufWriter<Box<dyn Write + Send>>, Failure> {
     let out: Box<dyn Write + Send> = match &args.output {
         None => Box::new(std::io::stdout()),
-        Some(path) => Box::new(
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(args.skip_existing)
-                .write(true)
-                .truncate(!args.skip_existing)
-                .open(path)
-                .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?,
-        ),
+        Some(path) => Box::new(open_resumable(path, args.skip_existing)?),
     };
     Ok(BufWriter::new(out))
 }
@@ -354,6 +461,8 @@ struct Output<'a> {
     /// files).
     json_written: usize,
     stdout: BufWriter<Box<dyn Write + Send>>,
+    /// `--uem`: each written report's line.
+    uem: Option<BufWriter<std::fs::File>>,
     /// A write failed (stdout closed, disk full): the run stops with it.
     fatal: Option<Failure>,
 }
@@ -375,14 +484,20 @@ impl<'a> Output<'a> {
             failed: 0,
             json_written: 0,
             stdout: open_output(args)?,
+            uem: open_uem(args)?,
             fatal: None,
         })
     }
 
     /// One JSON document on stdout: the object itself for one file, an array for several
-    /// (whatever number of them fails).
+    /// (whatever number of them fails); Label Studio tasks are always an array.
     fn json_array(&self) -> bool {
-        self.targets.is_none() && self.args.format == ReportFormat::Json && self.files.len() > 1
+        self.targets.is_none()
+            && match self.args.format {
+                ReportFormat::Json => self.files.len() > 1,
+                ReportFormat::Labelstudio => true,
+                _ => false,
+            }
     }
 
     fn deliver(&mut self, i: usize, result: Result<Report, Failure>) {
@@ -408,24 +523,29 @@ impl<'a> Output<'a> {
     fn write(&mut self, i: usize, report: Report) -> Result<(), Failure> {
         let args = self.args;
         let file = &self.files[i];
-        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("audio");
+        let id = file_id(file);
         let frames = !args.no_frames;
+        write_uem(&mut self.uem, args, file, report.duration)?;
+        let task = match args.format {
+            ReportFormat::Labelstudio => Some(task(args, &report, file)?),
+            _ => None,
+        };
         if let Some(targets) = &self.targets {
             return write_whole(&targets[i], |w| {
-                if args.format == ReportFormat::Json {
-                    write_json(&mut &mut *w, report, file, frames)?;
-                    w.write_all(b"\n")
-                } else {
-                    w.write_all(render(&report, stem, args.format).as_bytes())
+                match (&task, args.format) {
+                    (Some(task), _) => serde_json::to_writer_pretty(&mut *w, &[task])?,
+                    (None, ReportFormat::Json) => write_json(&mut &mut *w, report, file, frames)?,
+                    _ => return w.write_all(render(&report, &id, args.format).as_bytes()),
                 }
+                w.write_all(b"\n")
             });
         }
         let fail = |e: std::io::Error| output_error(args, e);
         let array = self.json_array();
         let out = &mut self.stdout;
-        if args.format != ReportFormat::Json {
+        if task.is_none() && args.format != ReportFormat::Json {
             return out
-                .write_all(render(&report, stem, args.format).as_bytes())
+                .write_all(render(&report, &id, args.format).as_bytes())
                 .map_err(fail);
         }
         if array {
@@ -436,7 +556,12 @@ impl<'a> Output<'a> {
                 b",\n  "
             };
             out.write_all(sep).map_err(fail)?;
-            write_json(&mut Indented(&mut *out), report, file, frames).map_err(fail)?;
+            match &task {
+                Some(task) => serde_json::to_writer_pretty(&mut Indented(&mut *out), task)
+                    .map_err(std::io::Error::from)
+                    .map_err(fail)?,
+                None => write_json(&mut Indented(&mut *out), report, file, frames).map_err(fail)?,
+            }
         } else {
             write_json(out, report, file, frames).map_err(fail)?;
             out.write_all(b"\n").map_err(fail)?;

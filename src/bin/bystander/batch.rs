@@ -77,17 +77,7 @@ pub fn mirrored(
     files
         .iter()
         .map(|file| {
-            let relative = normalized(file)?
-                .strip_prefix(&root)
-                .map(Path::to_path_buf)
-                .map_err(|_| {
-                    Failure::Usage(format!(
-                        "{}: outside the --root {}; give a --root that holds every input",
-                        file.display(),
-                        root.display()
-                    ))
-                })?;
-            let mut name = relative.into_os_string();
+            let mut name = relative(file, &root)?.into_os_string();
             name.push(".");
             name.push(ext);
             Ok(out_dir.join(name))
@@ -95,7 +85,23 @@ pub fn mirrored(
         .collect()
 }
 
-fn normalized(path: &Path) -> Result<PathBuf, Failure> {
+/// `file`'s path relative to `root` (which [`normalized`] made absolute), or a usage error
+/// naming both.
+pub fn relative(file: &Path, root: &Path) -> Result<PathBuf, Failure> {
+    normalized(file)?
+        .strip_prefix(root)
+        .map(Path::to_path_buf)
+        .map_err(|_| {
+            Failure::Usage(format!(
+                "{}: outside the --root {}; give a --root that holds every input",
+                file.display(),
+                root.display()
+            ))
+        })
+}
+
+/// `path` made absolute, with `.` and `..` resolved by name.
+pub fn normalized(path: &Path) -> Result<PathBuf, Failure> {
     let absolute = std::path::absolute(path)
         .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
     let mut out = PathBuf::new();

@@ -4,22 +4,78 @@
 //! shared with `tune-vad` (training.rs).
 
 use crate::cli::{failures, guarded, input_error, load_native, parse_set, report_failure, Failure};
-use bystander::eval::{parse_rttm, parse_uem, Interval, VadScore};
+use bystander::eval::{
+    parse_rttm, parse_rttm_files, parse_uem, parse_uem_files, Interval, VadScore,
+};
+use bystander::formats::rttm_file_id;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A clip found under DIR: its audio, reference and scored region.
 pub struct Clip {
     pub wav: PathBuf,
-    pub rttm: PathBuf,
-    pub uem: Option<PathBuf>,
+    pub reference: Reference,
     /// Folder relative to DIR ("." for DIR itself).
     pub subset: String,
     pub stem: String,
 }
 
-/// Every *.wav with a matching *.rttm under `dir`, in path order.
-pub fn find_clips(dir: &Path, root: &Path, out: &mut Vec<Clip>) -> std::io::Result<()> {
+/// Where a clip's reference comes from.
+pub enum Reference {
+    /// `<stem>.rttm` (and `<stem>.uem`) beside the audio.
+    Files { rttm: PathBuf, uem: Option<PathBuf> },
+    /// The clip's lines of a combined RTTM (and UEM): `(speaker, start, end)`.
+    Combined {
+        segments: Vec<(String, f64, f64)>,
+        uem: Option<Vec<Interval>>,
+    },
+}
+
+/// A clip's reference segments `(speaker, start, end)` and scored region.
+pub type ClipReference = (Vec<(String, f64, f64)>, Option<Vec<Interval>>);
+
+impl Clip {
+    /// The reference segments and the scored region (none: the whole clip).
+    pub fn reference(&self) -> Result<ClipReference, Failure> {
+        match &self.reference {
+            Reference::Files { rttm, uem } => {
+                let uem = match uem {
+                    Some(p) => Some(parse_uem(&read_text(p)?)),
+                    None => None,
+                };
+                Ok((parse_rttm(&read_text(rttm)?), uem))
+            }
+            Reference::Combined { segments, uem } => Ok((segments.clone(), uem.clone())),
+        }
+    }
+
+    /// The reference speech intervals, whoever speaks (`tune-vad`).
+    #[cfg(feature = "dev")]
+    pub fn intervals(&self) -> Result<Vec<Interval>, Failure> {
+        Ok(self
+            .reference()?
+            .0
+            .into_iter()
+            .map(|(_, s, e)| (s, e))
+            .collect())
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| Failure::Input(format!("{}: {e}", path.display())))
+}
+
+/// The folder of `dir` relative to `root` ("." for `root` itself).
+fn subset_of(dir: &Path, root: &Path) -> String {
+    dir.strip_prefix(root)
+        .ok()
+        .map(|p| p.display().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| ".".into())
+}
+
+/// Every *.wav under `dir` with its folder relative to `root`, in path order.
+fn find_wavs(dir: &Path, root: &Path, out: &mut Vec<(PathBuf, String)>) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok())
         .map(|e| e.path())
@@ -27,44 +83,146 @@ pub fn find_clips(dir: &Path, root: &Path, out: &mut Vec<Clip>) -> std::io::Resu
     entries.sort();
     for path in entries {
         if path.is_dir() {
-            find_clips(&path, root, out)?;
+            find_wavs(&path, root, out)?;
         } else if path.extension().and_then(|e| e.to_str()) == Some("wav") {
-            let rttm = path.with_extension("rttm");
-            if !rttm.exists() {
-                continue;
-            }
-            let uem = Some(path.with_extension("uem")).filter(|p| p.exists());
-            let subset = dir
-                .strip_prefix(root)
-                .ok()
-                .map(|p| p.display().to_string())
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| ".".into());
-            let stem = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("")
-                .to_string();
-            out.push(Clip {
-                wav: path,
-                rttm,
-                uem,
-                subset,
-                stem,
-            });
+            out.push((path, subset_of(dir, root)));
         }
     }
     Ok(())
 }
 
+fn stem_of(path: &Path) -> String {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Every *.wav with a matching *.rttm under `dir`, in path order.
+pub fn find_clips(dir: &Path, root: &Path, out: &mut Vec<Clip>) -> std::io::Result<()> {
+    let mut wavs = Vec::new();
+    find_wavs(dir, root, &mut wavs)?;
+    for (wav, subset) in wavs {
+        let rttm = wav.with_extension("rttm");
+        if !rttm.exists() {
+            continue;
+        }
+        let uem = Some(wav.with_extension("uem")).filter(|p| p.exists());
+        out.push(Clip {
+            stem: stem_of(&wav),
+            wav,
+            reference: Reference::Files { rttm, uem },
+            subset,
+        });
+    }
+    Ok(())
+}
+
+/// The clips of a combined reference: every *.wav under `dir` whose file id (its name
+/// without the extension, made RTTM-safe as `analyze` writes it) is scored. With a UEM the
+/// scored files are those it lists (a file without RTTM lines has no speech), else those
+/// the RTTM names. A scored file id without audio, or with two files, is an error.
+pub fn combined_clips(dir: &Path, rttm: &Path, uem: Option<&Path>) -> Result<Vec<Clip>, Failure> {
+    let mut segments: BTreeMap<String, Vec<(String, f64, f64)>> = BTreeMap::new();
+    for (file, speaker, start, end) in parse_rttm_files(&read_text(rttm)?) {
+        segments
+            .entry(file)
+            .or_default()
+            .push((speaker, start, end));
+    }
+    let mut regions: Option<BTreeMap<String, Vec<Interval>>> = None;
+    if let Some(path) = uem {
+        let map = regions.get_or_insert_with(BTreeMap::new);
+        for (file, start, end) in parse_uem_files(&read_text(path)?) {
+            map.entry(file).or_default().push((start, end));
+        }
+    }
+    let scored: Vec<&String> = match &regions {
+        Some(r) => r.keys().collect(),
+        None => segments.keys().collect(),
+    };
+    let mut wavs = Vec::new();
+    find_wavs(dir, dir, &mut wavs)
+        .map_err(|e| Failure::Input(format!("{}: {e}", dir.display())))?;
+    let mut by_id: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+    for (wav, subset) in wavs {
+        let id = rttm_file_id(
+            &wav.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
+        );
+        if let Some((other, _)) = by_id.get(&id) {
+            return Err(Failure::Input(format!(
+                "{} and {} have the same file id {id}: the combined reference cannot tell them apart",
+                other.display(),
+                wav.display()
+            )));
+        }
+        by_id.insert(id, (wav, subset));
+    }
+    let missing: Vec<&str> = scored
+        .iter()
+        .filter(|id| !by_id.contains_key(id.as_str()))
+        .map(|id| id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Failure::Input(format!(
+            "{}: no *.wav under {} for file id {}",
+            rttm.display(),
+            dir.display(),
+            missing.join(", ")
+        )));
+    }
+    let mut clips: Vec<Clip> = scored
+        .into_iter()
+        .map(|id| {
+            let (wav, subset) = by_id[id.as_str()].clone();
+            Clip {
+                stem: stem_of(&wav),
+                wav,
+                reference: Reference::Combined {
+                    segments: segments.get(id).cloned().unwrap_or_default(),
+                    uem: regions.as_ref().map(|r| r[id].clone()),
+                },
+                subset,
+            }
+        })
+        .collect();
+    clips.sort_by(|a, b| a.wav.cmp(&b.wav));
+    Ok(clips)
+}
+
 /// The segments of an RTTM file.
 pub fn read_intervals(path: &Path) -> Result<Vec<Interval>, Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
-    Ok(parse_rttm(&text)
+    Ok(parse_rttm(&read_text(path)?)
         .into_iter()
         .map(|(_, s, e)| (s, e))
         .collect())
+}
+
+/// A peer's hypothesis for a clip: from `<stem>.rttm` in a folder, or the clip's lines of a
+/// combined RTTM file (none: no speech).
+fn peer_intervals(peer: &Path, clip: &Clip) -> Result<Vec<Interval>, Failure> {
+    if peer.is_file() {
+        let id = rttm_file_id(
+            &clip
+                .wav
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
+        );
+        return Ok(parse_rttm_files(&read_text(peer)?)
+            .into_iter()
+            .filter(|(file, ..)| *file == id)
+            .map(|(_, _, s, e)| (s, e))
+            .collect());
+    }
+    let path = peer.join(format!("{}.rttm", clip.stem));
+    if path.exists() {
+        read_intervals(&path)
+    } else {
+        Ok(Vec::new())
+    }
 }
 
 fn fmt(x: f64) -> String {
@@ -99,6 +257,7 @@ pub fn run(
     set: &[String],
     json: bool,
     save_rttm: Option<&Path>,
+    combined: Option<(&Path, Option<&Path>)>,
 ) -> Result<(), Failure> {
     let analyzer_config = bystander::options::analyzer_config(&parse_set(set)?)
         .map_err(|e| Failure::Usage(e.to_string()))?;
@@ -113,8 +272,11 @@ pub fn run(
         })
         .collect::<Result<_, _>>()?;
     let mut clips = Vec::new();
-    find_clips(dir, dir, &mut clips)
-        .map_err(|e| Failure::Input(format!("{}: {e}", dir.display())))?;
+    match combined {
+        Some((rttm, uem)) => clips = combined_clips(dir, rttm, uem)?,
+        None => find_clips(dir, dir, &mut clips)
+            .map_err(|e| Failure::Input(format!("{}: {e}", dir.display())))?,
+    }
     if clips.is_empty() {
         return Err(Failure::Input(format!(
             "{}: no *.wav with a matching *.rttm",
@@ -156,19 +318,9 @@ pub fn run(
         };
         *scored_clips.entry(&clip.subset).or_default() += 1;
         let duration = samples.len() as f64 / rate as f64;
-        let reference = read_intervals(&clip.rttm)?;
-        let uem = match &clip.uem {
-            Some(p) => {
-                Some(parse_uem(&std::fs::read_to_string(p).map_err(|e| {
-                    Failure::Input(format!("{}: {e}", p.display()))
-                })?))
-            }
-            None => None,
-        };
+        let (named, uem) = clip.reference()?;
+        let reference: Vec<Interval> = named.iter().map(|&(_, s, e)| (s, e)).collect();
         let ours: Vec<Interval> = report.speech.iter().map(|s| (s.start, s.end)).collect();
-        let rttm_text = std::fs::read_to_string(&clip.rttm)
-            .map_err(|e| Failure::Input(format!("{}: {e}", clip.rttm.display())))?;
-        let named = parse_rttm(&rttm_text);
         if named
             .iter()
             .any(|(n, _, _)| n == "foreground" || n == "background")
@@ -200,12 +352,7 @@ pub fn run(
             VadScore::of(&reference, &ours, uem.as_deref(), duration),
         )];
         for (name, peer_dir) in &peers {
-            let path = peer_dir.join(format!("{}.rttm", clip.stem));
-            let hyp = if path.exists() {
-                read_intervals(&path)?
-            } else {
-                Vec::new()
-            };
+            let hyp = peer_intervals(peer_dir, clip)?;
             scores.push((
                 name.clone(),
                 VadScore::of(&reference, &hyp, uem.as_deref(), duration),

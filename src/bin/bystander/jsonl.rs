@@ -7,34 +7,9 @@ use std::collections::HashSet;
 use std::io::{BufRead, Seek, SeekFrom};
 use std::path::Path;
 
-/// The sources of the model weights and tuned thresholds: `modelVersion` is their hash, so
-/// that it changes whenever the weights do (and with no list to keep in step by hand).
-const MODEL_SOURCES: [&str; 3] = [
-    include_str!("../../vad/weights.rs"),
-    include_str!("../../fgbg/weights.rs"),
-    include_str!("../../fgbg/tuned.rs"),
-];
-
-/// 64-bit FNV-1a over the model sources.
-const MODEL_HASH: u64 = {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut s = 0;
-    while s < MODEL_SOURCES.len() {
-        let bytes = MODEL_SOURCES[s].as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            hash ^= bytes[i] as u64;
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-            i += 1;
-        }
-        s += 1;
-    }
-    hash
-};
-
 /// `modelVersion` of every line: names the weights that made it (`fnv1a64-<hex>`).
 pub fn model_version() -> String {
-    format!("fnv1a64-{MODEL_HASH:016x}")
+    bystander::formats::model_version()
 }
 
 /// `summary` of a line: seconds of foreground, background and overlapped (foreground with

@@ -18,6 +18,8 @@ mod batch;
 #[cfg(not(target_arch = "wasm32"))]
 mod eval_cmd;
 #[cfg(not(target_arch = "wasm32"))]
+mod exports;
+#[cfg(not(target_arch = "wasm32"))]
 mod fgbg_eval;
 #[cfg(not(target_arch = "wasm32"))]
 mod jsonl;
@@ -60,7 +62,8 @@ mod cli {
         /// room); print the report or segments.
         Analyze(crate::analyze_cmd::AnalyzeArgs),
         /// Score voice activity against reference RTTMs: every *.wav with a matching *.rttm
-        /// (and *.uem) under DIR, per clip and pooled per folder, with optional peers.
+        /// (and *.uem) under DIR, or the *.wav under DIR named in one combined --reference
+        /// RTTM (and --uem), per clip and pooled per folder, with optional peers.
         Eval(EvalArgs),
         /// The hidden training subcommands (`features`, `tune-vad`, `fgbg-features`).
         #[cfg(feature = "dev")]
@@ -101,9 +104,20 @@ mod cli {
 
     #[derive(clap::Args, Debug)]
     struct EvalArgs {
-        /// Folder searched recursively for *.wav + *.rttm (+ *.uem).
+        /// Folder searched recursively for *.wav + *.rttm (+ *.uem), or for the *.wav of
+        /// --reference.
         dir: PathBuf,
-        /// A peer's hypotheses as NAME=DIR, DIR holding <stem>.rttm per clip; repeatable.
+        /// One RTTM holding the reference of every clip (field 2, the file id: the audio's
+        /// name without extension, with each run of characters other than A-Z a-z 0-9 _ . -
+        /// as one `_`); replaces the per-clip *.rttm and *.uem.
+        #[arg(long, value_name = "RTTM")]
+        reference: Option<PathBuf>,
+        /// With --reference: the scored regions of every clip as one UEM; the clips scored
+        /// are those it lists.
+        #[arg(long, value_name = "UEM", requires = "reference")]
+        uem: Option<PathBuf>,
+        /// A peer's hypotheses as NAME=DIR, DIR holding <stem>.rttm per clip, or NAME=FILE, one
+        /// combined RTTM; repeatable.
         #[arg(long = "peer", value_name = "NAME=DIR")]
         peers: Vec<String>,
         /// Voice activity and labeller option as NAME=VALUE (JS camelCase names); repeatable.
@@ -206,6 +220,7 @@ mod cli {
                 &args.set,
                 args.json,
                 args.save_rttm.as_deref(),
+                args.reference.as_deref().map(|r| (r, args.uem.as_deref())),
             ),
             Command::Analyze(args) => crate::analyze_cmd::run(&args),
             #[cfg(feature = "dev")]
@@ -423,6 +438,8 @@ mod cli {
                 }
             };
             let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("audio");
+            let name = file.file_name().map(|s| s.to_string_lossy());
+            let id = bystander::formats::rttm_file_id(name.as_deref().unwrap_or(""));
             let named: Vec<_> = activity
                 .segments
                 .iter()
@@ -444,7 +461,7 @@ mod cli {
                 json["probabilities"] = serde_json::json!(activity.probabilities);
             }
             let (text, ext) = match args.format {
-                SegmentFormat::Rttm => (bystander::formats::to_rttm(stem, &named), "rttm"),
+                SegmentFormat::Rttm => (bystander::formats::to_rttm(&id, &named), "rttm"),
                 SegmentFormat::Audacity => (bystander::formats::to_audacity(&named), "txt"),
                 SegmentFormat::Vtt => (bystander::formats::to_webvtt(&named), "vtt"),
                 SegmentFormat::Json => (format!("{json:#}\n"), "json"),

@@ -4,7 +4,7 @@
 
 use crate::batch::{gather, mirrored, parallel, write_whole};
 use crate::cli::{guarded, load_native, Failure};
-use crate::eval_cmd::{find_clips, read_intervals};
+use crate::eval_cmd::find_clips;
 use bystander::dev::{FrontEnd, Segmenter, FGBG_N_INPUTS, VAD_N_FEATURES, VAD_N_MELS};
 use bystander::eval::{frame_mask, Counts, Interval, VadScore};
 use bystander::formats::write_npy_f32;
@@ -81,7 +81,7 @@ fn tune_vad(dir: &Path) -> Result<(), Failure> {
         let duration = samples.len() as f64 / rate as f64;
         let activity = detect_speech(&samples, rate as f64, &VadConfig::default())
             .map_err(|e| Failure::Input(format!("{}: {e}", clip.wav.display())))?;
-        let reference = read_intervals(&clip.rttm)?;
+        let reference = clip.intervals()?;
         data.push((
             clip.stem.starts_with("ns_"),
             activity.probabilities,
