@@ -112,7 +112,7 @@ test('verdicts and notes; the queue export holds every clip and re-imports to th
   await waitClipIndex('3/3');
   await page.keyboard.press('a');
   const summary = await page.textContent('#queue-summary');
-  assert.match(summary, /2 accepted · 1 need fixes · 0 new · 2 notes/);
+  assert.match(summary, /2 accepted · 1 needs fixing · 0 new · 2 notes/);
 
   const exported = await page.evaluate(async () => JSON.parse(await (await window.bystanderDemo.reviewer.exportAs('queue')).text()));
   assert.equal(exported.clips.length, 3);

@@ -298,8 +298,9 @@ export class Queue {
     const count = (v) => this.items.filter((it) => it.verdict === v).length;
     const accepted = count('accept');
     const fix = count('needs-fix');
-    el.queueSummary.textContent = this.items.length ? `Clip ${this.index + 1}/${this.items.length} · ${accepted} accepted · ${fix} need fixes · `
-      + `${this.items.length - accepted - fix} new · ${this.items.filter((it) => it.note).length} notes` : 'No clips yet';
+    const notes = this.items.filter((it) => it.note).length;
+    el.queueSummary.textContent = this.items.length ? `Clip ${this.index + 1}/${this.items.length} · ${accepted} accepted · `
+      + `${fix} ${fix === 1 ? 'needs' : 'need'} fixing · ${this.items.length - accepted - fix} new · ${notes} ${notes === 1 ? 'note' : 'notes'}` : 'No clips yet';
     el.queueList.replaceChildren(...this.items.map((it, k) => {
       const state = this.stateOf(it);
       const li = h('li', { class: 'bysr-queue-item', dataset: { state: state.replace(' ', '-'), index: String(k) } },
