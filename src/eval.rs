@@ -354,6 +354,67 @@ impl Calibration {
     }
 }
 
+/// How well a per-frame score separates background-only speech frames (positives) from
+/// foreground speech frames (negatives): the area under the ROC curve, from histograms of
+/// the score in `[-1, 1]` (2,000 bins of 0.001), so that clips and conditions pool by adding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Discrimination {
+    /// Per bin: positives, negatives.
+    pub bins: Vec<(u64, u64)>,
+}
+
+impl Default for Discrimination {
+    fn default() -> Self {
+        Discrimination {
+            bins: vec![(0, 0); Self::BINS],
+        }
+    }
+}
+
+impl Discrimination {
+    const BINS: usize = 2000;
+
+    /// Adds one frame's score (clamped to `[-1, 1]`; NaN is left out).
+    pub fn add_frame(&mut self, score: f64, positive: bool) {
+        if score.is_nan() {
+            return;
+        }
+        let b = (((score.clamp(-1.0, 1.0) + 1.0) / 2.0 * Self::BINS as f64) as usize)
+            .min(Self::BINS - 1);
+        if positive {
+            self.bins[b].0 += 1;
+        } else {
+            self.bins[b].1 += 1;
+        }
+    }
+
+    /// Adds another histogram.
+    pub fn add(&mut self, o: &Discrimination) {
+        for (a, b) in self.bins.iter_mut().zip(&o.bins) {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
+    }
+
+    /// `P(score of a positive > score of a negative)`, ties (same bin) counted half; NaN
+    /// without both classes.
+    pub fn auroc(&self) -> f64 {
+        let (pos, neg): (u64, u64) = self
+            .bins
+            .iter()
+            .fold((0, 0), |(p, n), b| (p + b.0, n + b.1));
+        if pos == 0 || neg == 0 {
+            return f64::NAN;
+        }
+        let (mut below, mut wins) = (0u64, 0f64);
+        for &(p, n) in &self.bins {
+            wins += p as f64 * (below as f64 + 0.5 * n as f64);
+            below += n;
+        }
+        wins / (pos as f64 * neg as f64)
+    }
+}
+
 /// Whether a hypothesis segment `[start, end)` labelled `class` is right: most of its
 /// frames carry `class` in the reference.
 pub fn segment_is_right(reference: &[FrameClass], start: f64, end: f64, class: FrameClass) -> bool {
@@ -477,6 +538,29 @@ mod tests {
             parse_uem_files("a 1 0 3\nb 1 1.5 2\n"),
             vec![("a".to_string(), 0.0, 3.0), ("b".to_string(), 1.5, 2.0)]
         );
+    }
+
+    #[test]
+    fn auroc_of_separated_mixed_and_tied_scores() {
+        let mut d = Discrimination::default();
+        for i in 0..10 {
+            d.add_frame(0.5 + i as f64 * 0.01, true);
+            d.add_frame(-0.5 - i as f64 * 0.01, false);
+        }
+        assert_eq!(d.auroc(), 1.0);
+        let mut tied = Discrimination::default();
+        tied.add_frame(0.0, true);
+        tied.add_frame(0.0, false);
+        assert_eq!(tied.auroc(), 0.5);
+        // One positive above one of two negatives (0.9 > -0.2, 0.9 < 1.0): 1 of 2 pairs.
+        let mut m = Discrimination::default();
+        m.add_frame(0.9, true);
+        m.add_frame(-0.2, false);
+        m.add_frame(1.0, false);
+        assert!((m.auroc() - 0.5).abs() < 1e-12);
+        m.add(&d);
+        assert!(m.auroc() > 0.5 && m.auroc() < 1.0);
+        assert!(Discrimination::default().auroc().is_nan());
     }
 
     #[test]

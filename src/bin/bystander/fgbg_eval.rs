@@ -4,8 +4,8 @@
 //! reference speech frames.
 
 use bystander::eval::{
-    class_frames, frame_count, frame_mask, segment_is_right, Calibration, FrameClass, Interval,
-    LabelCounts, BACKGROUND, FOREGROUND, NONE,
+    class_frames, frame_count, frame_mask, segment_is_right, Calibration, Discrimination,
+    FrameClass, Interval, LabelCounts, BACKGROUND, FOREGROUND, NONE,
 };
 use bystander::{Label, Report};
 use std::collections::BTreeMap;
@@ -17,6 +17,9 @@ pub struct ClipLabels {
     pub groups: Vec<String>,
     pub counts: LabelCounts,
     pub calibration: Calibration,
+    /// Background-only vs foreground reference speech frames, by the report's per-frame
+    /// `backgroundProbability - foregroundProbability`.
+    pub discrimination: Discrimination,
     /// For the baseline: per eval frame, the 100 ms level (dB), reference class, reference
     /// overlap, own speech, and whether the clip has background.
     level: Vec<f32>,
@@ -190,12 +193,23 @@ pub fn score_clip(
             segment_is_right(&reference, s.start, s.end, class),
         );
     }
+    let mut discrimination = Discrimination::default();
+    let scores = report
+        .background_probability
+        .iter()
+        .zip(&report.foreground_probability);
+    for (&class, (&b, &f)) in reference.iter().zip(scores) {
+        if class == FOREGROUND || class == BACKGROUND {
+            discrimination.add_frame(b as f64 - f as f64, class == BACKGROUND);
+        }
+    }
     let speech: Vec<Interval> = report.speech.iter().map(|s| (s.start, s.end)).collect();
     ClipLabels {
         label,
         groups: conditions(meta),
         counts,
         calibration,
+        discrimination,
         level: frame_levels(samples, rate, frames),
         own_speech: frame_mask(&speech, frames),
         reference,
@@ -277,11 +291,20 @@ fn f(x: f64) -> String {
     }
 }
 
-const HEADER: &str = "                               clips speech_s   acc   fgR   bgR   bgP bgSil fgClean  ovR   ovP   ECE";
+const HEADER: &str = "                               clips speech_s   acc   fgR   bgR   bgP bgSil fgClean  ovR   ovP   ECE   AUC";
 
-fn row(name: &str, clips: usize, c: &LabelCounts, cal: Option<&Calibration>) -> String {
+/// A row's scores: the label counts, and for bystander (not the baseline) the calibration
+/// and the discrimination.
+type Scores<'a> = (
+    &'a LabelCounts,
+    Option<(&'a Calibration, &'a Discrimination)>,
+);
+
+fn row(name: &str, clips: usize, (c, extra): Scores) -> String {
+    let cal = extra.map(|e| e.0);
+    let auc = extra.map_or(f64::NAN, |e| e.1.auroc());
     format!(
-        "{name:<30} {clips:5} {:8.1} {} {} {} {} {} {}   {} {} {}",
+        "{name:<30} {clips:5} {:8.1} {} {} {} {} {} {}   {} {} {} {}",
         c.speech_frames() as f64 * 0.01,
         f(c.label_accuracy()),
         f(c.foreground_recall()),
@@ -292,10 +315,12 @@ fn row(name: &str, clips: usize, c: &LabelCounts, cal: Option<&Calibration>) -> 
         f(c.overlap_recall()),
         f(c.overlap_precision()),
         f(cal.map_or(f64::NAN, |c| c.expected_calibration_error())),
+        f(auc),
     )
 }
 
-fn counts_json(c: &LabelCounts, cal: Option<&Calibration>) -> serde_json::Value {
+fn counts_json((c, extra): Scores) -> serde_json::Value {
+    let cal = extra.map(|e| e.0);
     serde_json::json!({
         "labelAccuracy": c.label_accuracy(), "foregroundRecall": c.foreground_recall(),
         "backgroundRecall": c.background_recall(), "backgroundPrecision": c.background_precision(),
@@ -303,6 +328,7 @@ fn counts_json(c: &LabelCounts, cal: Option<&Calibration>) -> serde_json::Value 
         "cleanForegroundAsBackground": c.clean_foreground_as_background_rate(),
         "overlapRecall": c.overlap_recall(), "overlapPrecision": c.overlap_precision(),
         "expectedCalibrationError": cal.map(|c| c.expected_calibration_error()),
+        "backgroundAuroc": extra.map(|e| e.1.auroc()).filter(|x| !x.is_nan()),
         "segments": cal.map(|c| c.segments()),
         "speechFrames": c.speech_frames(), "confusion": c.confusion,
     })
@@ -313,32 +339,41 @@ pub fn report(clips: &[ClipLabels], json: bool) -> Option<serde_json::Value> {
     if clips.is_empty() {
         return None;
     }
-    let mut groups: BTreeMap<&str, (usize, LabelCounts, Calibration)> = BTreeMap::new();
+    type Group = (usize, LabelCounts, Calibration, Discrimination);
+    let mut groups: BTreeMap<&str, Group> = BTreeMap::new();
     for c in clips {
         for g in &c.groups {
             let e = groups.entry(g.as_str()).or_default();
             e.0 += 1;
             e.1.add(&c.counts);
             e.2.add(&c.calibration);
+            e.3.add(&c.discrimination);
         }
     }
     let (x_own, own) = best_baseline(clips, true);
     let (x_ref, reference) = best_baseline(clips, false);
     if json {
         return Some(serde_json::json!({
-            "clips": clips.iter().map(|c| serde_json::json!({"clip": c.label, "groups": c.groups, "scores": counts_json(&c.counts, Some(&c.calibration))})).collect::<Vec<_>>(),
-            "conditions": groups.iter().map(|(g, (n, c, cal))| (g.to_string(), serde_json::json!({"clips": n, "scores": counts_json(c, Some(cal))}))).collect::<serde_json::Map<_, _>>(),
-            "baselineOwnSpeech": {"thresholdDb": x_own, "scores": counts_json(&own, None)},
-            "baselineReferenceSpeech": {"thresholdDb": x_ref, "scores": counts_json(&reference, None)},
+            "clips": clips.iter().map(|c| serde_json::json!({"clip": c.label, "groups": c.groups, "scores": counts_json((&c.counts, Some((&c.calibration, &c.discrimination))))})).collect::<Vec<_>>(),
+            "conditions": groups.iter().map(|(g, (n, c, cal, d))| (g.to_string(), serde_json::json!({"clips": n, "scores": counts_json((c, Some((cal, d))))}))).collect::<serde_json::Map<_, _>>(),
+            "baselineOwnSpeech": {"thresholdDb": x_own, "scores": counts_json((&own, None))},
+            "baselineReferenceSpeech": {"thresholdDb": x_ref, "scores": counts_json((&reference, None))},
         }));
     }
     println!("\nforeground/background per clip\n{HEADER}");
     for c in clips {
-        println!("{}", row(&c.label, 1, &c.counts, Some(&c.calibration)));
+        println!(
+            "{}",
+            row(
+                &c.label,
+                1,
+                (&c.counts, Some((&c.calibration, &c.discrimination)))
+            )
+        );
     }
     println!("\nforeground/background by condition\n{HEADER}");
-    for (g, (n, c, cal)) in &groups {
-        println!("{}", row(g, *n, c, Some(cal)));
+    for (g, (n, c, cal, d)) in &groups {
+        println!("{}", row(g, *n, (c, Some((cal, d)))));
     }
     println!("\nlevel-only baseline (background when the 100 ms level is more than X dB under the clip's p95 speech level; best single X)\n{HEADER}");
     println!(
@@ -346,8 +381,7 @@ pub fn report(clips: &[ClipLabels], json: bool) -> Option<serde_json::Value> {
         row(
             &format!("own speech frames, X={x_own}"),
             clips.len(),
-            &own,
-            None
+            (&own, None)
         )
     );
     println!(
@@ -355,8 +389,7 @@ pub fn report(clips: &[ClipLabels], json: bool) -> Option<serde_json::Value> {
         row(
             &format!("reference speech, X={x_ref}"),
             clips.len(),
-            &reference,
-            None
+            (&reference, None)
         )
     );
     let all = &groups["all"].1;
