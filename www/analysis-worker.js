@@ -260,8 +260,8 @@ async function openFile({ id, file }) {
     const container = sniffAudio(head).container;
     const decoded = DEMUXED.has(container) ? await decodePackets(id, file, container)
       : !BROWSER_ONLY.has(container) && await decodeFile(id, file);
-    if (decoded) return;
-    post({ t: OUT.NOT_WAV, id, reason });
+    if (decoded === true) return;
+    post({ t: OUT.NOT_WAV, id, reason: typeof decoded === 'string' ? decoded : reason });
     return;
   }
   if (h.frames === 0) throw new Error('the file contains no audio samples');
@@ -291,8 +291,10 @@ function sendPcm(clip, channels) {
 
 /**
  * Decodes a compressed file with the wasm decoder, chunk by chunk, yielding between chunks
- * so that a cancel or a tile request is handled. Resolves false (nothing posted) when the
- * decoder cannot open the file or its rate is outside what the analyser takes.
+ * so that a cancel or a tile request is handled. Resolves false or the decoder's message
+ * (nothing posted) when the decoder cannot open the file or its rate is outside what the
+ * analyser takes.
+ * @returns {Promise<boolean | string>}
  */
 async function decodeFile(id, file) {
   let bytes = new Uint8Array(await file.arrayBuffer());
@@ -301,8 +303,8 @@ async function decodeFile(id, file) {
   let decoder;
   try {
     decoder = new AudioFileDecoder(bytes);
-  } catch {
-    return false;
+  } catch (err) {
+    return String(err.message || err); // why, for NOT_WAV's reason
   }
   bytes = null; // the decoder holds its own copy
   try {
