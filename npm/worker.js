@@ -156,9 +156,7 @@ export function createAnalyzer(options = {}) {
     const length = channels[0].length;
     if (channels.some((c) => c.length !== length)) throw new Error('invalid input: the channels differ in length');
     if (length === 0) throw new Error('the input contains no audio samples');
-    if (!Number.isFinite(sampleRate) || sampleRate < 8000 || sampleRate > 384000) {
-      throw new Error(`invalid sample rate ${sampleRate}: must be 8000 to 384000 Hz`);
-    }
+    // The sample rate is checked by the analyser in the worker (its message, as everywhere).
     worker.postMessage({ t: IN.BEGIN, id, sampleRate, channels: channels.length, length });
     for (let off = 0; off < length; off += CHUNK_FRAMES) {
       // Copies: the caller keeps its arrays.
