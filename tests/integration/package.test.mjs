@@ -10,78 +10,39 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../../scripts/chromium.mjs';
-import { serve, CSP } from '../../scripts/serve.mjs';
-import { compareWithCli } from '../browser/helpers.mjs';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const HERE = path.join(ROOT, 'tests/integration');
-const WORK = path.join(ROOT, 'target/npm-it');
-const version = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8').match(/^version\s*=\s*"([^"]+)"/m)[1];
-const TARBALL = path.join(ROOT, `dist/bystander-${version}.tgz`);
-const SAMPLE = path.join(ROOT, 'www/samples/sample.wav');
+import { CSP } from '../../scripts/serve.mjs';
+import { HERE, ROOT, WORK, assertTarball, checkApp, openSite, unpack } from './helpers.mjs';
 
 let browser;
-let server;
-let page;
-const foreign = [];
-
-/** Unpacks the tarball into `dir` (as npm would install it, without the registry). */
-function unpack(dir) {
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  execFileSync('tar', ['-xzf', TARBALL, '-C', dir, '--strip-components=1']);
-}
+let app;
 
 before(async () => {
-  assert.ok(fs.existsSync(TARBALL), `${TARBALL} missing: run bash scripts/package.sh`);
+  assertTarball();
   const site = path.join(WORK, 'static');
   fs.rmSync(site, { recursive: true, force: true });
   unpack(path.join(site, 'bystander'));
   fs.copyFileSync(path.join(HERE, 'static/index.html'), path.join(site, 'index.html'));
   fs.copyFileSync(path.join(HERE, 'app/app.js'), path.join(site, 'app.js'));
-  fs.copyFileSync(SAMPLE, path.join(site, 'sample.wav'));
   // The host's policy: the review page's, plus the import map's hash (an inline script).
   const html = fs.readFileSync(path.join(site, 'index.html'), 'utf8');
   const map = html.match(/<script type="importmap">([\s\S]*?)<\/script>/)[1];
   const hash = crypto.createHash('sha256').update(map).digest('base64');
-  const csp = CSP.replace("script-src 'self'", `script-src 'self' 'sha256-${hash}'`);
-  server = await serve({ root: site, port: 0, csp });
   browser = await launchChromium();
-  page = await browser.newPage();
-  page.on('request', (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) foreign.push(r.url()); });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url);
-  await page.waitForFunction(() => window.itReady, null, { timeout: 30000 }).catch((e) => {
-    throw new Error(`${e.message}; page errors: ${errors.join('; ')}`);
-  });
+  app = await openSite(browser, site, CSP.replace("script-src 'self'", `script-src 'self' 'sha256-${hash}'`));
 });
 
 after(async () => {
   await browser?.close();
-  await server?.close();
+  await app?.server.close();
 });
 
-test('no bundler: bystander/worker analyses the sample as the CLI does', async () => {
-  const r = await page.evaluate(() => window.it.analyseSample());
-  const worst = await compareWithCli(r.segments, SAMPLE);
-  console.log(`# no bundler: ${r.segments.length} segments, worker vs CLI largest boundary difference ${(worst * 1000).toFixed(1)} ms; ${r.progress} progress events; bystander ${r.version}`);
-  assert.ok(worst <= 0.010, `boundaries within 10 ms (${worst})`);
-  assert.ok(r.progress > 0, 'progress events');
-  assert.equal(r.version, version);
-  assert.equal(r.quietSegments, 0, 'silence has no segments (main-thread API)');
-  assert.deepEqual(foreign, [], 'no request leaves 127.0.0.1');
-});
-
-test('no bundler: the reviewer mounts and shows the sample analysed', async () => {
-  const r = await page.evaluate(() => window.it.mountReviewer());
-  assert.ok(r.segments > 0);
-  assert.deepEqual(foreign, []);
+test('no bundler: bystander/worker analyses the sample as the CLI does; the reviewer mounts', async () => {
+  await checkApp(app, 'no bundler');
 });
 
 test('worker API: bad input rejects with the core\'s message and the analyzer keeps working', async () => {
+  const { page } = app;
   const r = await page.evaluate(() => window.it.badInputs());
   const expected = (await page.evaluate(() => window.it.analyseSample())).segments.length;
   for (const [row, o] of Object.entries(r)) {
@@ -105,6 +66,7 @@ test('worker API: bad input rejects with the core\'s message and the analyzer ke
 });
 
 test('worker API: destroy() leaves no worker alive', async () => {
+  const { page } = app;
   const started = page.waitForEvent('worker');
   await page.evaluate(() => window.it.startAnalyzer());
   const worker = await started;
