@@ -2,6 +2,7 @@
 // target/npm-it/, serving a built site from 127.0.0.1 in headless Chromium with every request
 // outside that origin recorded, and the checks every app passes.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -47,6 +48,24 @@ export function installApp(name) {
   execFileSync('npm', ['install', '--include=dev', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error',
     '--cache', path.join(ROOT, 'target/npm-cache')], { cwd: dir, stdio: 'inherit' });
   return dir;
+}
+
+/**
+ * The no-bundler site: the unpacked tarball in target/npm-it/NAME/bystander/, the page with
+ * its import map and app.js. Returns { site, csp }: the host's policy is the review page's
+ * plus the import map's hash (an inline script).
+ */
+export function staticSite(name) {
+  const site = path.join(WORK, name);
+  fs.rmSync(site, { recursive: true, force: true });
+  unpack(path.join(site, 'bystander'));
+  fs.copyFileSync(path.join(HERE, 'static/index.html'), path.join(site, 'index.html'));
+  fs.copyFileSync(path.join(HERE, 'app/app.js'), path.join(site, 'app.js'));
+  fs.copyFileSync(SAMPLE, path.join(site, 'sample.wav'));
+  const html = fs.readFileSync(path.join(site, 'index.html'), 'utf8');
+  const map = html.match(/<script type="importmap">([\s\S]*?)<\/script>/)[1];
+  const hash = crypto.createHash('sha256').update(map).digest('base64');
+  return { site, csp: CSP.replace("script-src 'self'", `script-src 'self' 'sha256-${hash}'`) };
 }
 
 /**

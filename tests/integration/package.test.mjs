@@ -6,30 +6,20 @@
 // consumer file that uses every entry point.   node --test tests/integration/
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { launchChromium } from '../../scripts/chromium.mjs';
-import { CSP } from '../../scripts/serve.mjs';
-import { HERE, ROOT, WORK, assertTarball, checkApp, openSite, unpack } from './helpers.mjs';
+import { HERE, ROOT, WORK, assertTarball, checkApp, openSite, staticSite, unpack } from './helpers.mjs';
 
 let browser;
 let app;
 
 before(async () => {
   assertTarball();
-  const site = path.join(WORK, 'static');
-  fs.rmSync(site, { recursive: true, force: true });
-  unpack(path.join(site, 'bystander'));
-  fs.copyFileSync(path.join(HERE, 'static/index.html'), path.join(site, 'index.html'));
-  fs.copyFileSync(path.join(HERE, 'app/app.js'), path.join(site, 'app.js'));
-  // The host's policy: the review page's, plus the import map's hash (an inline script).
-  const html = fs.readFileSync(path.join(site, 'index.html'), 'utf8');
-  const map = html.match(/<script type="importmap">([\s\S]*?)<\/script>/)[1];
-  const hash = crypto.createHash('sha256').update(map).digest('base64');
+  const { site, csp } = staticSite('static');
   browser = await launchChromium();
-  app = await openSite(browser, site, CSP.replace("script-src 'self'", `script-src 'self' 'sha256-${hash}'`));
+  app = await openSite(browser, site, csp);
 });
 
 after(async () => {
