@@ -28,7 +28,7 @@ function relativeImports(file) {
 }
 
 // The package's own modules (this folder) take precedence over www/'s of the same name.
-const OWN = ['index.js', 'index.d.ts', 'worker.js', 'worker.d.ts', 'reviewer-entry.js', 'reviewer.d.ts', 'bystander-loader.js'];
+const OWN = ['index.js', 'index.d.ts', 'worker.js', 'worker.d.ts', 'reviewer-entry.js', 'reviewer.d.ts', 'wavesurfer.js', 'wavesurfer.d.ts', 'bystander-loader.js'];
 for (const f of OWN) fs.copyFileSync(path.join(HERE, f), path.join(OUT, f));
 
 /** Copies `rel` (relative to www/) and, for JS, everything it imports. */
@@ -91,7 +91,7 @@ function jsGraph(rel, acc = new Set()) {
   for (const imp of relativeImports(path.join(OUT, rel))) jsGraph(path.posix.normalize(path.posix.join(path.posix.dirname(rel), imp)), acc);
   return acc;
 }
-for (const [name, entry] of [['bystander', 'index.js'], ['bystander/worker', 'worker.js'], ['bystander/reviewer', 'reviewer-entry.js']]) {
+for (const [name, entry] of [['bystander', 'index.js'], ['bystander/worker', 'worker.js'], ['bystander/reviewer', 'reviewer-entry.js'], ['bystander/wavesurfer', 'wavesurfer.js']]) {
   const files = [...jsGraph(entry)];
   const total = files.reduce((n, f) => n + gz(path.join(OUT, f)), 0);
   console.log(`# size: ${name} JS ${kib(total)} gzipped (${files.length} modules, the analysis worker's included; .wasm apart)`);

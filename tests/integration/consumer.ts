@@ -5,6 +5,18 @@ import { createAnalyzer } from 'bystander/worker';
 import type { Analyzer, AnalysisProgress } from 'bystander/worker';
 import { mountReviewer, defineReviewerElement } from 'bystander/reviewer';
 import type { ReviewerController, ChangeEvent } from 'bystander/reviewer';
+import { attachToWaveSurfer, LABEL_COLOURS } from 'bystander/wavesurfer';
+import type { WaveSurferLike, RegionLike } from 'bystander/wavesurfer';
+
+interface MyRegion extends RegionLike { color: string }
+
+export function withWaveSurfer(ws: WaveSurferLike, regions: { addRegion(p: { start: number; color?: string }): MyRegion }, report: AnalysisReport): string[] {
+  const attached = attachToWaveSurfer(ws, regions, report, { muteBackground: true, colours: { background: LABEL_COLOURS.background } });
+  attached.setMuteBackground(!attached.muted);
+  const colours = attached.regions.map((r: MyRegion) => r.color);
+  attached.destroy();
+  return colours;
+}
 
 export async function main(el: HTMLElement, file: File, mic: MediaStream): Promise<number> {
   await init({ wasmUrl: '/assets/bystander_bg.wasm' });

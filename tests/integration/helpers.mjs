@@ -77,7 +77,9 @@ export async function openSite(browser, site, csp = CSP) {
   const server = await serve({ root: site, port: 0, csp });
   const page = await browser.newPage();
   const foreign = [];
-  page.on('request', (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) foreign.push(r.url()); });
+  // blob: URLs of this origin (wavesurfer.js plays one) stay in the page.
+  const local = (u) => u.startsWith(server.url) || u.startsWith('data:') || u.startsWith(`blob:${server.url}`);
+  page.on('request', (r) => { if (!local(r.url())) foreign.push(r.url()); });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
