@@ -39,6 +39,12 @@ export interface ReviewerEventMap {
   error: string;
   /** The queue's clip count. */
   queue: number;
+  /** Playback started, at this position (seconds). */
+  play: number;
+  /** Playback stopped, at this position (seconds). */
+  pause: number;
+  /** The playback position (seconds), once per animation frame while playing. */
+  timeupdate: number;
 }
 
 export interface ReviewerOptions {

@@ -50,6 +50,8 @@ export async function main(el: HTMLElement, file: File, mic: MediaStream): Promi
   await reviewer.load({ file });
   const off: () => void = reviewer.on('change', (e) => e.reason.length);
   reviewer.once('state', (state) => state.length);
+  reviewer.on('timeupdate', (t: number) => t.toFixed(1));
+  reviewer.once('pause', (at) => at + 1);
   off();
   await reviewer.play();
   reviewer.pause();

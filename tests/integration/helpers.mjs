@@ -105,5 +105,9 @@ export async function checkApp({ page, foreign }, label) {
   assert.equal(r.quietSegments, 0, 'silence has no segments (main-thread API)');
   const shown = await page.evaluate(() => window.it.mountReviewer());
   assert.equal(shown.segments, r.segments.length, 'the reviewer shows the same segments');
+  assert.deepEqual(shown.events, ['play', 'pause'], 'play and pause events');
+  assert.ok(Math.abs(shown.playAt - 3) < 0.2, `play at 3 s (${shown.playAt})`);
+  assert.ok(shown.timeupdates > 3 && shown.rising, `timeupdate while playing (${shown.timeupdates}), rising`);
+  assert.equal(shown.onces, 1, 'once fires once');
   assert.deepEqual(foreign, [], 'no request leaves 127.0.0.1');
 }

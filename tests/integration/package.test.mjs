@@ -18,7 +18,7 @@ let app;
 before(async () => {
   assertTarball();
   const { site, csp } = staticSite('static');
-  browser = await launchChromium();
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   app = await openSite(browser, site, csp);
 });
 

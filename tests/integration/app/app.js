@@ -40,7 +40,20 @@ window.it = {
       reviewer.on('change', (e) => { if (e.segments.length) resolve(e.segments.length); });
     });
     await reviewer.load({ url: 'sample.wav', name: 'sample.wav' });
-    return { segments: await shown, state: reviewer.state };
+    const segments = await shown;
+    // Playback events: play, timeupdate (rising positions), pause; once fires once.
+    const events = [];
+    const times = [];
+    let onces = 0;
+    const offs = [reviewer.on('play', (t) => events.push(['play', t])), reviewer.on('pause', (t) => events.push(['pause', t])),
+      reviewer.on('timeupdate', (t) => times.push(t)), reviewer.once('timeupdate', () => { onces += 1; })];
+    await reviewer.play(3);
+    await new Promise((r) => setTimeout(r, 400));
+    reviewer.pause();
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    offs.forEach((off) => off());
+    const rising = times.every((t, i) => i === 0 || t >= times[i - 1]);
+    return { segments, state: reviewer.state, events: events.map(([e]) => e), playAt: events[0]?.[1], timeupdates: times.length, rising, onces };
   },
   /** The bad-input table through the worker API; after each row the sample still analyses. */
   async badInputs() {
