@@ -94,6 +94,6 @@ function jsGraph(rel, acc = new Set()) {
 for (const [name, entry] of [['bystander', 'index.js'], ['bystander/worker', 'worker.js'], ['bystander/reviewer', 'reviewer-entry.js'], ['bystander/wavesurfer', 'wavesurfer.js']]) {
   const files = [...jsGraph(entry)];
   const total = files.reduce((n, f) => n + gz(path.join(OUT, f)), 0);
-  console.log(`# size: ${name} JS ${kib(total)} gzipped (${files.length} modules, the analysis worker's included; .wasm apart)`);
+  console.log(`# size: ${name} JS ${kib(total)} gzipped (${files.length} modules: its imports, workers and worklets; .wasm apart)`);
 }
 console.log(`built ${path.relative(ROOT, OUT)}/ (bystander ${version})`);
