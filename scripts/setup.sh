@@ -2,7 +2,7 @@
 # Installs everything bystander's build, demo and tests need on a fresh machine of this
 # kind (Debian, rustup, Node/npm, Python), skipping what is already there at the right
 # version. Only the package registries are used (apt, crates.io, npm).
-#   scripts/setup.sh            everything (tests need Chromium + ChromeDriver)
+#   scripts/setup.sh            everything (tests need Chromium + ChromeDriver, firefox-esr)
 #   scripts/setup.sh --demo     only what the demo build needs (no browser)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,11 @@ if ! $demo_only && { ! command -v chromium >/dev/null || ! command -v chromedriv
   step "apt: chromium chromium-driver (NOT binaryen: Debian's wasm-opt 108 breaks wasm-bindgen output)"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+if ! $demo_only && ! command -v firefox-esr >/dev/null; then
+  step "apt: firefox-esr (the Firefox tests, driven by puppeteer-core over WebDriver BiDi)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null
 fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

@@ -25,6 +25,8 @@ run "wasm package build" bash scripts/build-wasm.sh
 run "TypeScript check (tsc)" npx tsc -p tsconfig.json --noEmit
 run "wasm API bad-input table in Node and Chromium" node --test tests/js/
 run "page tests in Chromium" node --test tests/browser/
+run "npm package: pack; Vite, webpack and no-bundler apps in Chromium; worker API; tsc --strict; Firefox" \
+  sh -c 'bash scripts/package.sh --no-wasm-build && node --test tests/integration/'
 run "browser spectrogram benchmark smoke run" node benches/browser/spectrogram-bench.mjs --quick
 run "browser VAD benchmark smoke run" node benches/browser/vad-bench.mjs --quick
 printf '\nsteps: %d passed, 0 failed\n' "$passed"

@@ -2,7 +2,8 @@
 
 /// Averages interleaved multichannel audio to mono: `mono[n] = mean_c x[n * channels + c]`.
 /// Averaging (not summing) keeps a full-scale mono signal duplicated on every channel at full
-/// scale, and cannot clip. A trailing partial frame is ignored.
+/// scale, and cannot clip. A trailing partial frame is ignored. Only the file reader uses it.
+#[cfg(feature = "decode")]
 pub fn downmix_interleaved(interleaved: &[f32], channels: usize, out: &mut Vec<f32>) {
     if channels <= 1 {
         out.extend_from_slice(interleaved);
@@ -40,6 +41,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "decode")]
     fn downmix_averages() {
         let mut out = Vec::new();
         downmix_interleaved(&[1.0, 0.0, 0.5, 0.5, 1.0], 2, &mut out);

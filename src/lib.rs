@@ -38,11 +38,14 @@
 //! Cargo features: `cli` (default) builds the `bystander` command-line tool and its own
 //! dependencies (a library user can leave it out with `default-features = false`); `dev`
 //! adds the training tools' hooks (the `dev` module) and the CLI's hidden training
-//! subcommands; `simd` turns on rustfft's wasm SIMD butterflies.
+//! subcommands; `simd` turns on rustfft's wasm SIMD butterflies; `decode` (default) adds the
+//! file decoders ([`AudioReader`], [`read_mono`]); `js-analysis` (default) holds the wasm
+//! bindings of the analyses, left out of the npm package's separate decoder module.
 #![warn(missing_docs)]
 
 mod audio;
 mod colormap_data;
+#[cfg(feature = "decode")]
 mod decode;
 mod error;
 mod fastmath;
@@ -71,6 +74,7 @@ pub mod options;
 #[doc(hidden)]
 pub mod wasm;
 
+#[cfg(feature = "decode")]
 pub use decode::{read_mono, AudioReader, EncodedPacket, PacketReader};
 pub use error::{Error, Result};
 pub use fgbg::{

@@ -6,8 +6,9 @@
 //    (file.slice().arrayBuffer()), converted, averaged to mono, pushed into the streaming
 //    analyser (AnalyzerStream) and sent back to the page (transferred) for playback.
 //  - FLAC, MP3 and Ogg Vorbis (and WAV encodings such as ADPCM) are decoded here with the
-//    package's AudioFileDecoder (symphonia, the CLI's decoder), chunk by chunk, and go the
-//    same way. The page's main thread decodes nothing of these.
+//    package's AudioFileDecoder (symphonia, the CLI's decoder, a wasm module of its own:
+//    loaded at INIT, or with `lazyDecoder` on the first file that needs it), chunk by
+//    chunk, and go the same way. The page's main thread decodes nothing of these.
 //  - Opus (Ogg, WebM) is demuxed here (the package's AudioPacketReader; for WebM, webm.js)
 //    and decoded here by the browser's WebCodecs AudioDecoder, chunk by chunk, the same way.
 //  - Only what neither path takes is decoded by the page with decodeAudioData ('not-wav');
@@ -21,7 +22,7 @@
 //
 // The messages in and out, and their shapes: protocol.js.
 import { FROM_WORKER as OUT, TO_WORKER as IN } from './protocol.js';
-import { loadBystander } from './bystander-loader.js';
+import { loadBystander, loadDecoder } from './bystander-loader.js';
 import { parseWavHeader, sniffAudio, wavToFloat } from './audio-format.js';
 import { readWebm } from './webm.js';
 import { tileImage } from './tiles.js';
@@ -30,6 +31,16 @@ const CHUNK_FRAMES = 1 << 20;
 const PEAK_BUCKETS = 4096;
 
 let b = null;
+/** The decoder module (AudioFileDecoder, AudioPacketReader): a promise, loaded once. */
+let decoderModule = null;
+/** Where the decoder's .wasm is (INIT's `decoderWasmUrl`; default: next to its JS). */
+let decoderWasmUrl;
+/** The analyser's build when it has the decoder (the portable one), else the decoder module. */
+const decoders = () => {
+  if (typeof b.AudioFileDecoder === 'function') return Promise.resolve(b);
+  decoderModule ??= loadDecoder({ wasmUrl: decoderWasmUrl });
+  return decoderModule;
+};
 /** @type {Map<number, Clip>} */
 const clips = new Map();
 /** Ids cancelled before their clip existed (a cancel that overtook the file's header). */
@@ -249,8 +260,8 @@ async function openFile({ id, file }) {
     const container = sniffAudio(head).container;
     const decoded = DEMUXED.has(container) ? await decodePackets(id, file, container)
       : !BROWSER_ONLY.has(container) && await decodeFile(id, file);
-    if (decoded) return;
-    post({ t: OUT.NOT_WAV, id, reason });
+    if (decoded === true) return;
+    post({ t: OUT.NOT_WAV, id, reason: typeof decoded === 'string' ? decoded : reason });
     return;
   }
   if (h.frames === 0) throw new Error('the file contains no audio samples');
@@ -280,17 +291,20 @@ function sendPcm(clip, channels) {
 
 /**
  * Decodes a compressed file with the wasm decoder, chunk by chunk, yielding between chunks
- * so that a cancel or a tile request is handled. Resolves false (nothing posted) when the
- * decoder cannot open the file or its rate is outside what the analyser takes.
+ * so that a cancel or a tile request is handled. Resolves false or the decoder's message
+ * (nothing posted) when the decoder cannot open the file or its rate is outside what the
+ * analyser takes.
+ * @returns {Promise<boolean | string>}
  */
 async function decodeFile(id, file) {
   let bytes = new Uint8Array(await file.arrayBuffer());
+  const { AudioFileDecoder } = await decoders();
   if (cancelled.delete(id)) return true;
   let decoder;
   try {
-    decoder = new b.AudioFileDecoder(bytes);
-  } catch {
-    return false;
+    decoder = new AudioFileDecoder(bytes);
+  } catch (err) {
+    return String(err.message || err); // why, for NOT_WAV's reason
   }
   bytes = null; // the decoder holds its own copy
   try {
@@ -350,10 +364,11 @@ function webmPackets(bytes) {
 async function decodePackets(id, file, container) {
   if (typeof AudioDecoder !== 'function') return false;
   let bytes = new Uint8Array(await file.arrayBuffer());
+  const packets = container === 'webm' ? null : await decoders();
   if (cancelled.delete(id)) return true;
   let reader;
   try {
-    reader = container === 'webm' ? webmPackets(bytes) : new b.AudioPacketReader(bytes);
+    reader = packets ? new packets.AudioPacketReader(bytes) : webmPackets(bytes);
   } catch {
     return false;
   }
@@ -518,7 +533,12 @@ function liveStop({ id }) {
 async function handle(msg) {
   switch (msg.t) {
     case IN.INIT: {
-      b = await loadBystander();
+      // `wasmUrl`, `decoderWasmUrl`: the host's own asset URLs (default: next to the JS).
+      // The page loads the decoder now (nothing is fetched after READY); the npm package's
+      // worker API asks for `lazyDecoder`, so an analysis of samples never fetches it.
+      b = await loadBystander({ wasmUrl: msg.wasmUrl });
+      decoderWasmUrl = msg.decoderWasmUrl;
+      if (!msg.lazyDecoder) await decoders();
       post({ t: OUT.READY, version: b.version(), modelVersion: b.modelVersion(), simd: b.simd, tileApi: typeof b.spectrogramTile === 'function' });
       break;
     }

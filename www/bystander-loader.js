@@ -1,7 +1,8 @@
 // @ts-check
 // Loads the bystander wasm package, choosing the SIMD build when the engine supports wasm
 // simd128 (feature test: validate a tiny module that uses a v128 instruction) and the
-// portable build otherwise. Both builds export the same API.
+// portable build otherwise. Both builds export the same API. The file decoder is a third
+// module (pkg-decoder/, symphonia), loaded by loadDecoder only when a file needs it.
 //
 //   import { loadBystander } from './bystander-loader.js';
 //   const bystander = await loadBystander();          // { simd: true, ...exports }
@@ -23,20 +24,34 @@ export function simdSupported() {
 }
 
 /**
- * The loaded package: its exports (www/pkg/bystander.d.ts), `simd` (which build is in use) and
- * `memory` (the module's WebAssembly.Memory).
- * @typedef {typeof import('./pkg/bystander.js') & { simd: boolean, memory: WebAssembly.Memory }} Bystander
+ * The loaded package: its exports (www/pkg-simd/bystander.d.ts; the portable build has the
+ * decoder's too), `simd` (which build is in use) and `memory` (the module's WebAssembly.Memory).
+ * @typedef {typeof import('./pkg-simd/bystander.js')
+ *   & Partial<Pick<typeof import('./pkg-decoder/bystander_decoder.js'), 'AudioFileDecoder' | 'AudioPacketReader'>>
+ *   & { simd: boolean, memory: WebAssembly.Memory }} Bystander
  */
 
 /**
  * Imports and initialises one build.
- * @param {{ simd?: boolean }} [options] force a build (default: feature test)
+ * @param {{ simd?: boolean, wasmUrl?: string | URL }} [options] force a build (default:
+ *   feature test); `wasmUrl`: where its .wasm is (default: next to its JS)
  * @returns {Promise<Bystander>} the package's exports plus `simd` (which build is in use) and
  *   `memory` (the module's WebAssembly.Memory, for reporting its size)
  */
 export async function loadBystander(options = {}) {
   const simd = options.simd ?? simdSupported();
   const mod = simd ? await import('./pkg-simd/bystander.js') : await import('./pkg/bystander.js');
-  const wasm = await mod.default();
+  const wasm = await mod.default(options.wasmUrl ? { module_or_path: options.wasmUrl } : undefined);
   return { ...mod, simd, memory: wasm && wasm.memory };
+}
+
+/**
+ * Imports and initialises the file decoder (AudioFileDecoder, AudioPacketReader).
+ * @param {{ wasmUrl?: string | URL }} [options] `wasmUrl`: where its .wasm is
+ * @returns {Promise<typeof import('./pkg-decoder/bystander_decoder.js')>}
+ */
+export async function loadDecoder(options = {}) {
+  const mod = await import('./pkg-decoder/bystander_decoder.js');
+  await mod.default(options.wasmUrl ? { module_or_path: options.wasmUrl } : undefined);
+  return mod;
 }

@@ -8,30 +8,49 @@
 
 //!
 //! One file per exported area: `spectrogram.rs`, `image.rs`, `vad.rs`, `analyze.rs` and
-//! `decode.rs`; this one holds the start hook, the typings and the conversions they share.
+//! `decode.rs`; this one holds the start hook and the typings, `convert.rs` the conversions
+//! the analyses share.
+//!
+//! Feature `js-analysis` holds the analyses' bindings, `decode` the decoder's: the npm
+//! package builds one wasm module with each (the decoder loaded only when a file needs it).
 
+#[cfg(feature = "js-analysis")]
 mod analyze;
+#[cfg(feature = "js-analysis")]
+mod convert;
+#[cfg(feature = "decode")]
 mod decode;
+#[cfg(feature = "js-analysis")]
 mod image;
+#[cfg(feature = "js-analysis")]
 mod spectrogram;
+#[cfg(feature = "js-analysis")]
 mod vad;
 
+#[cfg(feature = "js-analysis")]
 pub use analyze::{analyze, JsAnalyzerStream};
+#[cfg(feature = "decode")]
 pub use decode::{JsAudioFileDecoder, JsAudioPacketReader};
+#[cfg(feature = "js-analysis")]
 pub use image::{spectrogram_image, spectrogram_tile, spectrogram_tile_range, JsImageStream};
+#[cfg(feature = "js-analysis")]
 pub use spectrogram::{spectrogram, JsSpectrogramStream};
+#[cfg(feature = "js-analysis")]
 pub use vad::{detect_speech, JsVoiceActivityStream};
 
+#[cfg(feature = "js-analysis")]
+use convert::{option_map, options_object, segments_array, set, warnings_array};
+
 use crate::error::Error;
-use crate::options::{OptionMap, OptionValue};
-use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 /// The option objects' interfaces, generated from the option tables ([`crate::options`]).
+#[cfg(feature = "js-analysis")]
 #[wasm_bindgen(typescript_custom_section)]
 const OPTION_TYPES: &'static str = include_str!("options.d.ts");
 
 /// The report's types, generated from `fgbg::Report` and its parts ([`crate::options`]).
+#[cfg(feature = "js-analysis")]
 #[wasm_bindgen(typescript_custom_section)]
 const REPORT_TYPES: &'static str = include_str!("report.d.ts");
 
@@ -45,61 +64,6 @@ fn js_error(e: Error) -> JsError {
     JsError::new(&e.to_string())
 }
 
-/// Converts a JS options object into an option map. `undefined` and `null` mean "no
-/// options"; `undefined` property values are skipped.
-fn option_map(options: &JsValue) -> Result<OptionMap, JsError> {
-    if options.is_undefined() || options.is_null() {
-        return Ok(Vec::new());
-    }
-    if !options.is_object() || Array::is_array(options) {
-        return Err(JsError::new(
-            "invalid options: expected a plain object such as { nFft: 512 }",
-        ));
-    }
-    let mut map = Vec::new();
-    for entry in Object::entries(options.unchecked_ref::<Object>()).iter() {
-        let pair: Array = entry.unchecked_into();
-        let name = pair.get(0).as_string().unwrap_or_default();
-        let value = pair.get(1);
-        let value = if value.is_undefined() {
-            continue;
-        } else if value.is_null() {
-            OptionValue::Null
-        } else if let Some(b) = value.as_bool() {
-            OptionValue::Bool(b)
-        } else if let Some(x) = value.as_f64() {
-            OptionValue::Number(x)
-        } else if let Some(s) = value.as_string() {
-            OptionValue::Str(s)
-        } else {
-            return Err(JsError::new(&format!(
-                "invalid option `{name}`: must be a number, boolean, string or null"
-            )));
-        };
-        map.push((name, value));
-    }
-    Ok(map)
-}
-
-fn set(target: &Object, key: &str, value: &JsValue) {
-    // Setting a property on a plain object we created cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
-
-fn options_object(map: &OptionMap) -> Object {
-    let obj = Object::new();
-    for (name, value) in map {
-        let v = match value {
-            OptionValue::Null => JsValue::NULL,
-            OptionValue::Bool(b) => JsValue::from_bool(*b),
-            OptionValue::Number(x) => JsValue::from_f64(*x),
-            OptionValue::Str(s) => JsValue::from_str(s),
-        };
-        set(&obj, name, &v);
-    }
-    obj
-}
-
 /// The crate version.
 #[wasm_bindgen]
 pub fn version() -> String {
@@ -111,24 +75,4 @@ pub fn version() -> String {
 #[wasm_bindgen(js_name = modelVersion)]
 pub fn model_version() -> String {
     crate::formats::model_version()
-}
-
-fn segments_array(segments: &[crate::segment::Segment]) -> Array {
-    segments
-        .iter()
-        .map(|s| {
-            let o = Object::new();
-            set(&o, "start", &JsValue::from_f64(s.start));
-            set(&o, "end", &JsValue::from_f64(s.end));
-            set(&o, "confidence", &JsValue::from_f64(s.confidence as f64));
-            JsValue::from(o)
-        })
-        .collect()
-}
-
-fn warnings_array(non_finite: usize) -> Array {
-    crate::audio::non_finite_warning(non_finite)
-        .map(|w| JsValue::from_str(&w))
-        .into_iter()
-        .collect()
 }

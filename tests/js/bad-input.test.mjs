@@ -17,10 +17,11 @@ const sampleWav = decodeWav(fs.readFileSync(path.join(ROOT, 'www/samples/sample.
 const speech = { samples: sampleWav.channels[0], rate: sampleWav.sampleRate }; // a mono clip
 assert.equal(speech.rate, 16000);
 
-async function loadNode(dir) {
-  const mod = await import(path.join(ROOT, 'www', dir, 'bystander.js'));
-  mod.initSync({ module: fs.readFileSync(path.join(ROOT, 'www', dir, 'bystander_bg.wasm')) });
-  return mod;
+async function loadNode(dir, name = 'bystander') {
+  const mod = await import(path.join(ROOT, 'www', dir, `${name}.js`));
+  mod.initSync({ module: fs.readFileSync(path.join(ROOT, 'www', dir, `${name}_bg.wasm`)) });
+  // The SIMD build is the analyser alone: its decoder is the pkg-decoder module.
+  return dir === 'pkg-simd' ? { ...(await loadNode('pkg-decoder', 'bystander_decoder')), ...mod } : mod;
 }
 
 for (const dir of ['pkg', 'pkg-simd']) {

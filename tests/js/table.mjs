@@ -11,7 +11,10 @@ try {
   for (const build of ['pkg', 'pkg-simd']) {
     const mod = await import(`../../www/${build}/bystander.js`);
     await mod.default();
-    result[build] = runTable(mod, clip);
+    // The SIMD build is the analyser alone: its decoder is the pkg-decoder module.
+    const decoder = await import('../../www/pkg-decoder/bystander_decoder.js');
+    await decoder.default();
+    result[build] = runTable(build === 'pkg-simd' ? { ...decoder, ...mod } : mod, clip);
   }
   window.tableResult = result;
 } catch (e) {
