@@ -55,3 +55,18 @@ def analyze_file(path: Union[str, PathLike[str]], **options: _Option) -> dict[st
     analysed block by block as the CLI does; the report also has ``file``. A file that
     cannot be read raises ``OSError``, one that cannot be decoded ``ValueError``.
     """
+
+class AnalyzerStream:
+    """:func:`analyze` block by block, for audio read or recorded in pieces."""
+
+    def __init__(self, sr: float, **options: _Option) -> None:
+        """A stream at ``sr`` Hz with the options of :func:`analyze`."""
+
+    def push(self, y: _Samples) -> list[dict[str, Any]]:
+        """Analyses the next block (1-D or ``(channels, samples)``, any length) and returns
+        the segments that ended in it, with provisional labels (``finish`` may relabel them).
+        """
+
+    def finish(self) -> dict[str, Any]:
+        """Ends the stream: the report :func:`analyze` gives for the whole signal. A later
+        ``push`` or ``finish`` raises ``RuntimeError``."""

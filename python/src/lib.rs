@@ -8,6 +8,7 @@ mod errors;
 mod options;
 mod report;
 mod samples;
+mod stream;
 
 use bystander::options::OptionMap;
 use bystander::{Analyzer, AudioReader};
@@ -140,5 +141,6 @@ fn python_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(detect_speech, m)?)?;
     m.add_function(wrap_pyfunction!(analyze, m)?)?;
     m.add_function(wrap_pyfunction!(analyze_file, m)?)?;
+    m.add_class::<stream::AnalyzerStream>()?;
     Ok(())
 }

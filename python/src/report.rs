@@ -18,17 +18,22 @@ pub fn report<'py>(
     let fg = std::mem::take(&mut report.foreground_probability);
     let bg = std::mem::take(&mut report.background_probability);
     let mut head = serde_json::to_value(&report).map_err(json_error)?;
+    // `file` sorts among the other keys, as in the CLI's object.
     if let (Some(file), Some(object)) = (file, head.as_object_mut()) {
         object.insert("file".into(), file.into());
     }
-    let text = serde_json::to_string(&head).map_err(json_error)?;
-    let dict = py
-        .import("json")?
-        .call_method1("loads", (text,))?
-        .cast_into::<PyDict>()?;
+    let dict = json(py, &head)?.cast_into::<PyDict>()?;
     dict.set_item("foregroundProbability", fg.into_pyarray(py))?;
     dict.set_item("backgroundProbability", bg.into_pyarray(py))?;
     Ok(dict)
+}
+
+/// A serialisable value as `json.loads` reads the CLI's JSON of it (numbers widened to `f64`
+/// through `serde_json::Value`, as the CLI writes them).
+pub fn json<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
+    let value = serde_json::to_value(value).map_err(json_error)?;
+    let text = serde_json::to_string(&value).map_err(json_error)?;
+    py.import("json")?.call_method1("loads", (text,))
 }
 
 /// Voice activity as arrays: `segments` (n, 2) float64 start/end seconds, `confidence` (n,)

@@ -113,6 +113,27 @@ def test_detect_speech_gives_the_reports_speech_segments() -> None:
     assert vad["frame_seconds"] == report["frameSeconds"] == 0.01
 
 
+def test_the_stream_gives_the_batch_report() -> None:
+    y, sr = read_wav(FIXTURES / "fgbg/moving_away.wav")
+    stream = bystander.AnalyzerStream(sr, min_label_ms=300)
+    closed = []
+    for start in range(0, len(y), 1234):
+        closed += stream.push(y[start : start + 1234])
+    report = stream.finish()
+    same_report(report, bystander.analyze(y, sr, min_label_ms=300))
+    # What the pushes returned: labelled runs, each inside one of the final speech segments.
+    assert closed
+    for c in closed:
+        assert any(s["start"] <= c["start"] < c["end"] <= s["end"] for s in report["speech"]), c
+    assert all(c["label"] in ("foreground", "background") for c in closed)
+    with pytest.raises(RuntimeError, match="^invalid state: "):
+        stream.push(y[:100])
+    with pytest.raises(TypeError, match="unknown option `n_fft`"):
+        bystander.AnalyzerStream(sr, n_fft=512)
+    with pytest.raises(ValueError, match="unsupported sample rate"):
+        bystander.AnalyzerStream(10)
+
+
 def test_unknown_option_is_a_type_error_listing_the_names() -> None:
     y = np.zeros(16000, np.float32)
     with pytest.raises(TypeError, match=r"unknown option `nfft`; known options: preset, n_fft, hop_length"):
