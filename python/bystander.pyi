@@ -28,7 +28,9 @@ def spectrogram(y: _Samples, sr: float, **options: _Option) -> npt.NDArray[np.fl
     ``pad_mode``, ``power``, ``output`` (``"linear"``, ``"mel"``, ``"mfcc"``), ``n_mels``,
     ``fmin``, ``fmax``, ``htk``, ``mel_scale``, ``norm``, ``n_mfcc``, ``db``, ``log``,
     ``amin``, ``ref``, ``top_db``, ``preemphasis``, ``remove_dc``, ``sample_scale``,
-    ``precision``. Defaults are librosa's (``n_fft=2048``, ``hop_length=512``, ...).
+    ``precision``. Defaults: the librosa preset, a 64-band mel spectrogram with ``n_fft=512``
+    and ``hop_length=160`` (10 ms at 16 kHz). NaN or infinite samples are analysed as
+    silence, with a ``RuntimeWarning``.
     """
 
 def detect_speech(y: _Samples, sr: float, **options: _Option) -> dict[str, Any]:

@@ -46,14 +46,20 @@ fn spectrogram<'py>(
         let config = bystander::options::spectrogram_config(sr, &options)?;
         bystander::spectrogram(&mono, &config)
     })?;
-    // The core's rows are frames; librosa's are bins.
-    let mut by_bin = Vec::with_capacity(s.data.len());
-    for bin in 0..s.bins {
-        by_bin.extend(s.data.iter().skip(bin).step_by(s.bins));
+    if s.non_finite_samples > 0 {
+        // The report's warning, as a Python warning (a spectrogram has no report).
+        let message = format!(
+            "{} samples were NaN or infinite and were treated as silence",
+            s.non_finite_samples
+        );
+        let category = py.get_type::<pyo3::exceptions::PyRuntimeWarning>();
+        PyErr::warn(py, &category, &std::ffi::CString::new(message)?, 1)?;
     }
-    let array = numpy::ndarray::Array2::from_shape_vec((s.bins, s.frames), by_bin)
-        .expect("bins * frames values");
-    Ok(array.into_pyarray(py))
+    // The core's rows are frames, librosa's bins: the transposed view of the same buffer
+    // (no copy), Fortran-ordered as librosa's arrays are.
+    let frames_by_bins = numpy::ndarray::Array2::from_shape_vec((s.frames, s.bins), s.data)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    Ok(frames_by_bins.reversed_axes().into_pyarray(py))
 }
 
 /// Voice activity: segments, their confidences and the per-frame speech probabilities.

@@ -103,6 +103,20 @@ def test_input_types_give_the_float32_mono_result() -> None:
     np.testing.assert_array_equal(vad16["probabilities"], vad["probabilities"])
 
 
+def test_spectrogram_layout_and_non_finite_samples() -> None:
+    y = np.load(FIXTURES / "sweep.input.npy")
+    S = bystander.spectrogram(y, 16000, n_fft=512, hop_length=160)
+    assert S.shape == (64, 101) and S.flags.f_contiguous  # librosa's (bins, frames) layout
+    damaged = y.copy()
+    damaged[[10, 20]] = [np.nan, np.inf]
+    with pytest.warns(RuntimeWarning, match="^2 samples were NaN or infinite and were treated as silence$"):
+        bystander.spectrogram(damaged, 16000)
+    assert bystander.detect_speech(damaged, 16000)["non_finite_samples"] == 2
+    assert bystander.analyze(damaged, 16000)["warnings"] == [
+        "2 samples were NaN or infinite and were treated as silence"
+    ]
+
+
 def test_detect_speech_gives_the_reports_speech_segments() -> None:
     y, sr = read_wav(FIXTURES / "fgbg/moving_away.wav")
     vad = bystander.detect_speech(y, sr)
