@@ -45,8 +45,9 @@ test('segment tooltip: no null line, plain words, inside the window', async () =
   const height = Math.ceil(lanes.y + lanes.height + 4);
   await page.setViewportSize({ width: 1280, height });
   await frames();
-  const plain = await page.$('.bysr-lanes .segment[data-label="foreground"]:not(.overlap)');
-  await plain.hover();
+  // A locator, not an element handle: the resize redraws the lanes (on a frame a loaded
+  // machine may delay), and a locator finds the redrawn segment.
+  await page.locator('.bysr-lanes .segment[data-label="foreground"]:not(.overlap)').first().hover();
   const lines = await page.$$eval('#segment-tip > *', (es) => es.map((e) => e.textContent));
   assert.ok(lines.length >= 2, `tooltip lines: ${lines}`);
   assert.ok(!lines.includes('null') && !lines.some((l) => /^null$|\bnull\b/.test(l)), `no null line: ${JSON.stringify(lines)}`);
