@@ -267,6 +267,7 @@ async function openFile({ id, file }) {
   if (h.frames === 0) throw new Error('the file contains no audio samples');
   if (cancelled.delete(id)) return;
   const clip = new Clip(id, h.sampleRate, h.channels, h.frames);
+  if (h.warning) clip.warnings.push(h.warning);
   clips.set(id, clip);
   post({ t: OUT.BEGIN, id, sampleRate: h.sampleRate, channels: h.channels, length: h.frames, format: `WAV ${h.float ? 'float' : 'PCM'} ${h.bits}-bit` });
   const total = h.frames * h.blockAlign;

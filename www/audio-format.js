@@ -11,12 +11,20 @@ const u32 = (b, i) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 
 const be32 = (b, i) => ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
 const tag = (b, i) => String.fromCharCode(b[i], b[i + 1], b[i + 2], b[i + 3]);
 
+/** A duration as the core words it: `12.34 s`, `3.5 min`, `1.2 h`. @param {number} seconds */
+function humanDuration(seconds) {
+  if (seconds < 60) return `${seconds.toFixed(2)} s`;
+  if (seconds < 3600) return `${(seconds / 60).toFixed(1)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
 /**
  * Parses a WAV header from the first bytes of a file (64 KiB is plenty).
  * @param {Uint8Array} head
  * @param {number} fileSize total size in bytes (for a data chunk of unknown size)
  * @returns {null | { sampleRate: number, channels: number, bits: number, float: boolean,
- *   dataOffset: number, dataBytes: number, frames: number, blockAlign: number }}
+ *   dataOffset: number, dataBytes: number, frames: number, blockAlign: number,
+ *   warning: string | null }}
  *   null when the bytes are not a RIFF/RF64 WAVE file; throws for a WAV this parser cannot
  *   convert (the caller then falls back to the browser's decoder).
  */
@@ -37,14 +45,23 @@ export function parseWavHeader(head, fileSize) {
       let format = u16(head, body);
       const channels = u16(head, body + 2);
       const sampleRate = u32(head, body + 4);
+      const bytesPerSecond = u32(head, body + 8);
       const blockAlign = u16(head, body + 12);
       const bits = u16(head, body + 14);
       if (format === 0xfffe && size >= 40 && body + 26 <= head.length) format = u16(head, body + 24);
-      fmt = { format, channels, sampleRate, blockAlign, bits };
+      fmt = { format, channels, sampleRate, bytesPerSecond, blockAlign, bits };
     } else if (id === 'data') {
       if (!fmt) throw new Error('WAV data chunk before its fmt chunk');
       const available = fileSize - body;
       if (ds64Data != null && size === 0xffffffff) size = ds64Data;
+      // A length claiming more than the file holds (a truncated copy, or a placeholder
+      // such as 0xFFFFFFF0) gets the core's warning, word for word (src/decode/wav_header.rs);
+      // 0xFFFFFFFF is "length unknown" and 0 a streaming writer's placeholder: no warning.
+      let warning = null;
+      if (size > available && size !== 0xffffffff && Number.isFinite(available)) {
+        const seconds = (bytes) => (fmt.bytesPerSecond > 0 ? ` (${humanDuration(bytes / fmt.bytesPerSecond)})` : '');
+        warning = `truncated WAV: the header announces ${size} bytes of audio${seconds(size)}, the file holds ${available} bytes${seconds(available)}; decoded what is there`;
+      }
       // Streaming writers leave 0 or 0xFFFFFFFF: take the rest of the file.
       if (size === 0 || size === 0xffffffff || size > available) size = available;
       const { format, channels, sampleRate, bits } = fmt;
@@ -58,7 +75,7 @@ export function parseWavHeader(head, fileSize) {
       const blockAlign = channels * (bits / 8);
       return {
         sampleRate, channels, bits, float, dataOffset: body, dataBytes: size, blockAlign,
-        frames: Math.floor(size / blockAlign),
+        frames: Math.floor(size / blockAlign), warning,
       };
     }
     i = body + size + (size & 1);

@@ -10,7 +10,8 @@ import { tileImage } from '../../www/tiles.js';
 import { redactedWavParts, silencedIntervals, policyStretches, overlapShare, toTextGrid, parseReport, reportJson } from '../../www/exports.js';
 import { decodeWav } from './wav.mjs';
 import { parseWavHeader, sniffAudio, wavToFloat } from '../../www/audio-format.js';
-import { ROOT, wavBytes } from './helpers.mjs';
+import { execFileSync } from 'node:child_process';
+import { ROOT, wavBytes, cliBinary } from './helpers.mjs';
 
 await init({ module_or_path: fs.readFileSync(path.join(ROOT, 'www/pkg/bystander_bg.wasm')) });
 const sample = decodeWav(fs.readFileSync(path.join(ROOT, 'www/samples/sample.wav'))).channels[0];
@@ -54,6 +55,25 @@ test('WAV parsing in the worker matches the decoder scale; compressed headers gi
   assert.deepEqual(sniffAudio(flac), { container: 'flac', sampleRate: 48000 });
   // MPEG-1 layer III, 44.1 kHz frame header.
   assert.deepEqual(sniffAudio(new Uint8Array([0xff, 0xfb, 0x90, 0x64, 0, 0, 0, 0])), { container: 'mp3', sampleRate: 44100 });
+});
+
+test('a WAV whose data length claims more than the file holds: decoded with the core\'s warning, word for word', async () => {
+  const x = new Float32Array(16000).map((_, i) => 0.3 * Math.sin(i / 5));
+  const whole = wavBytes([x], 16000);
+  const cut = new Uint8Array(whole.subarray(0, 44 + 2 * 8000)); // half the samples
+  const placeholder = new Uint8Array(whole);
+  new DataView(placeholder.buffer).setUint32(40, 0xfffffff0, true); // a recorder's placeholder
+  const dir = fs.mkdtempSync(path.join(ROOT, 'target', 'wavwarn-'));
+  const cli = await cliBinary();
+  for (const [name, bytes] of [['cut.wav', cut], ['placeholder.wav', placeholder]]) {
+    const h = parseWavHeader(bytes, bytes.length);
+    assert.ok(h.warning, `${name}: a warning`);
+    fs.writeFileSync(path.join(dir, name), bytes);
+    const report = JSON.parse(execFileSync(cli, ['analyze', '--format', 'json', name], { cwd: dir, encoding: 'utf8' }));
+    assert.ok(report.warnings.includes(h.warning), `${name}: ${JSON.stringify(h.warning)} among the CLI's ${JSON.stringify(report.warnings)}`);
+  }
+  assert.equal(parseWavHeader(new Uint8Array(whole), whole.length).warning, null, 'a whole file: no warning');
+  fs.rmSync(dir, { recursive: true });
 });
 
 test('redaction: exact zeros inside silenced stretches, 10 ms ramps outside, strict adds overlaps', () => {

@@ -46,6 +46,12 @@ test('worker API: bad input rejects with the core\'s message and the analyzer ke
   }
   assert.match(r.empty.message, /empty/);
   assert.match(r.zeroRate.message, /sample rate/i);
+  // A WAV cut short, or whose header claims ~4 GiB: decoded up to the end with the core's
+  // warning (as the CLI does), not silently.
+  for (const row of ['truncated', 'hugeHeader']) {
+    assert.equal(r[row].ok, true, `${row} resolves`);
+    assert.match(r[row].warnings.join(' '), /^truncated WAV: the header announces \d+ bytes of audio/, `${row}: the warning`);
+  }
   assert.equal(r.nanSamples.ok, true);
   assert.match(r.nanSamples.warnings.join(' '), /NaN|non-finite|infinite/i);
   assert.equal(r.aborted.ok, false);
