@@ -47,18 +47,6 @@ const seen = new Set();
 for (const rel of ['index.js', 'worker.js', 'reviewer-entry.js', 'reviewer.js', 'analysis-worker.js', 'pkg-simd/bystander.js', 'pkg-simd/bystander.d.ts',
   'pkg-decoder/bystander_decoder.js', 'pkg-decoder/bystander_decoder.d.ts']) copyFromWww(rel, seen);
 
-// Bundlers find a worker only as `new Worker(new URL('...', import.meta.url))` written out:
-// the review component's worker is created that way in the package (the page passes a URL).
-function patch(rel, from, to) {
-  const file = path.join(OUT, rel);
-  const text = fs.readFileSync(file, 'utf8');
-  if (!text.includes(from)) throw new Error(`${rel}: cannot find ${JSON.stringify(from)} to patch (www/ changed: update npm/build.mjs)`);
-  fs.writeFileSync(file, text.replace(from, to));
-}
-patch('reviewer.js', "this.opts.workerUrl ?? new URL('./analysis-worker.js', import.meta.url)", 'this.opts.workerUrl ?? null');
-patch('reviewer/worker-client.js', "this.worker = new Worker(url, { type: 'module' });",
-  "this.worker = url ? new Worker(url, { type: 'module' })\n      : new Worker(new URL('../analysis-worker.js', import.meta.url), { type: 'module' });");
-
 // package.json
 const cargo = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
 const version = cargo.match(/^version\s*=\s*"([^"]+)"/m)[1];

@@ -146,8 +146,7 @@ export class Reviewer {
     this.setState('loading');
     try {
       await this.loadStyle();
-      const url = this.opts.workerUrl ?? new URL('./analysis-worker.js', import.meta.url);
-      this.worker = new WorkerClient(url, (msg) => this.onWorker(msg), (message) => this.fail(message));
+      this.worker = new WorkerClient(this.opts.workerUrl ?? null, (msg) => this.onWorker(msg), (message) => this.fail(message));
       const info = await this.worker.start();
       this.info = info;
       // Playback and capture: the worklet module is loaded now, so that nothing is fetched

@@ -9,12 +9,15 @@ import { FROM_WORKER, TO_WORKER } from '../protocol.js';
 
 export class WorkerClient {
   /**
-   * @param {string | URL} url the worker module
+   * @param {string | URL | null} url the worker module (null: ../analysis-worker.js)
    * @param {(msg: WorkerMessage) => void} onMessage every message but READY and FREED
    * @param {(message: string) => void} onFailure the worker could not start or crashed
    */
   constructor(url, onMessage, onFailure) {
-    this.worker = new Worker(url, { type: 'module' });
+    // The default is written out as `new Worker(new URL('...', import.meta.url))`: the only
+    // form bundlers (Vite, webpack 5, esbuild) recognise, find and copy.
+    this.worker = url ? new Worker(url, { type: 'module' })
+      : new Worker(new URL('../analysis-worker.js', import.meta.url), { type: 'module' });
     /** @type {((info: ReadyMessage) => void) | null} */
     this.readyResolve = null;
     /** @type {((err: Error) => void) | null} */
