@@ -140,9 +140,19 @@ fn analyze_file<'py>(
     report::report(py, r, Some(&file))
 }
 
-#[pymodule(name = "bystander")]
+/// Names the weights that made the reports (`fnv1a64-<hex>`): the `modelVersion` of the CLI's
+/// JSONL lines.
+#[pyfunction]
+fn model_version() -> String {
+    bystander::formats::model_version()
+}
+
+/// The extension module, `bystander._bystander`; `bystander/__init__.py` re-exports it (the
+/// package also holds `bystander.dask`, in Python).
+#[pymodule(name = "_bystander")]
 fn python_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(model_version, m)?)?;
     m.add_function(wrap_pyfunction!(spectrogram, m)?)?;
     m.add_function(wrap_pyfunction!(detect_speech, m)?)?;
     m.add_function(wrap_pyfunction!(analyze, m)?)?;

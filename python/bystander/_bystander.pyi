@@ -58,6 +58,10 @@ def analyze_file(path: Union[str, PathLike[str]], **options: _Option) -> dict[st
     cannot be read raises ``OSError``, one that cannot be decoded ``ValueError``.
     """
 
+def model_version() -> str:
+    """Names the weights that made the reports (``fnv1a64-<hex>``): the ``modelVersion`` of
+    the CLI's ``--format jsonl`` lines."""
+
 class AnalyzerStream:
     """:func:`analyze` block by block, for audio read or recorded in pieces."""
 
