@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, clippy, rustdoc, native unit/integration/doc tests (librosa and
 # Kaldi fixtures, streaming == batch, CLI), the CLI's exports scored with pyannote.metrics
-# (Python, tools/venv.sh scoring), the Python package (python/: its wheel built by maturin,
-# tests/python/test_package.py with pytest, tools/venv.sh python), wasm tests in Node and in
-# headless Chromium, the wasm package build (prints gzipped sizes), the demo page tests in
-# Chromium, and a smoke run of the browser benchmark. Sets up missing tools first
-# (scripts/setup.sh).
+# (Python, tools/venv.sh scoring), the Python package (python/: `pip install ./python` builds it
+# with maturin; tests/python/test_package.py and test_dask.py with pytest, tools/venv.sh
+# python), wasm tests in Node and in headless Chromium, the wasm package build (prints gzipped
+# sizes), the demo page tests in Chromium, and a smoke run of the browser benchmark. Sets up
+# missing tools first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -20,11 +20,15 @@ run "rustdoc (-D warnings)" env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -
 run "native tests" cargo test --quiet --all-features
 run "exports read by pyannote.metrics and numpy (Python)" \
   bash -c 'py="$(bash tools/venv.sh scoring)" && "$py" tests/python/score_exports.py target/debug/bystander'
-run "Python package: maturin wheel, pytest" bash -c 'py="$(bash tools/venv.sh python)" &&
-  rm -f target/wheels/bystander-*.whl &&
-  "$(dirname "$py")/maturin" build --release --quiet -m python/Cargo.toml -o target/wheels &&
-  "$py" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps target/wheels/bystander-*.whl &&
-  BYSTANDER_BIN=target/debug/bystander "$py" -m pytest -q -s -p no:cacheprovider tests/python/test_package.py'
+# `pip install ./python` as a user runs it: pip builds the wheel through python/pyproject.toml's
+# [build-system] (maturin from PyPI, pinned by PIP_CONSTRAINT inside pip's isolated build
+# environment too; one release build of the extension) and installs it; the package's
+# dependencies, its `dask` extra included, come pinned from the `python` group.
+run "Python package: pip install ./python, pytest (package, Dask)" bash -c 'py="$(bash tools/venv.sh python)" &&
+  PIP_CONSTRAINT="$PWD/tools/constraints.txt" "$py" -m pip install --quiet --disable-pip-version-check \
+    --force-reinstall --no-deps ./python &&
+  BYSTANDER_BIN=target/debug/bystander "$py" -m pytest -q -s -p no:cacheprovider \
+    tests/python/test_package.py tests/python/test_dask.py'
 run "wasm tests in Node" wasm-pack test --node --mode no-install
 run "wasm tests in headless Chromium" env WASM_BINDGEN_USE_BROWSER=1 \
   wasm-pack test --headless --chrome --chromedriver "$(command -v chromedriver)" --mode no-install
