@@ -208,3 +208,25 @@ def test_a_failed_task_gives_its_files_error_rows(
     for file in files[:3]:
         assert rows[file]["error"] == "task failed: RuntimeError: worker lost"
     assert all(rows[f]["error"] is None and rows[f]["duration"] > 0 for f in files[3:])
+
+
+def test_the_readme_python_section_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """README.md's "From Python" blocks as written (after its `pip install`), from the
+    repository root; only the command's output folder is moved to a temporary one."""
+    section = (ROOT / "README.md").read_text().split("\n## From Python\n")[1].split("\n## ")[0]
+    commands = section.split("```sh\n")[1].split("```")[0].splitlines()
+    assert commands[0] == 'pip install "./python[dask]"'
+    command = commands[1].split("  #")[0].split()
+    assert command[:3] == ["python", "-m", "bystander.dask"] and "--out" in command
+    command[command.index("--out") + 1] = str(tmp_path / "out")
+    done = subprocess.run([sys.executable, *command[1:]], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "8 files: 8 analysed, 0 failed" in done.stderr
+    assert pq.read_table(tmp_path / "out/segments.parquet").num_rows > 8
+    monkeypatch.chdir(ROOT)
+    code = section.split("```python\n")[1].split("```")[0]
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "(64, 101)"
+    assert out[1].startswith("[(") and "'foreground')" in out[1]
