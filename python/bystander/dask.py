@@ -42,7 +42,7 @@ except ImportError as e:  # pragma: no cover - depends on the install
 
 import bystander
 
-__all__ = ["FILES", "SEGMENTS", "Run", "analyze_batch", "gather", "run"]
+__all__ = ["CUES", "FILES", "SEGMENTS", "SUMMARY", "Run", "analyze_batch", "gather", "main", "run"]
 
 #: The extensions a folder is searched for (any case), as the CLI's: what the decoder reads.
 AUDIO_EXTENSIONS = ("wav", "flac", "mp3", "ogg", "oga")
@@ -85,7 +85,8 @@ FILES = pa.schema(
     ]
 )
 
-_SUMMARY = [
+#: The JSONL line's ``summary`` fields, flattened into ``files.parquet``.
+SUMMARY = [
     "foregroundSeconds",
     "backgroundSeconds",
     "overlapSeconds",
@@ -180,7 +181,7 @@ def _summary(report: dict[str, Any]) -> dict[str, float]:
     share = (lambda x: x / duration) if duration > 0 else (lambda x: 0.0)
     return dict(
         zip(
-            _SUMMARY,
+            SUMMARY,
             [foreground, background, overlap, share(foreground), share(background), share(overlap)],
         )
     )
@@ -322,6 +323,8 @@ def run(
     a bad value ``ValueError`` before anything runs. Rows are written in completion order; the
     files appear whole when the run ends (written as ``*.partial`` until then).
     """
+    if scheduler is not None and workers is not None:
+        raise ValueError("`workers` sizes a local cluster; with `scheduler` the cluster is given")
     bystander.AnalyzerStream(16000, **options)  # checks the options here, not once per file
     paths = gather(inputs, files_from)
     out = os.fspath(out)
@@ -428,8 +431,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.error("give at least one INPUT or --files-from")
     if args.workers is not None and args.workers < 1 or args.batch_size is not None and args.batch_size < 1:
         parser.error("--workers and --batch-size must be at least 1")
-    if args.workers is not None and args.scheduler:
-        parser.error("--workers starts a local cluster; --scheduler uses another: give one")
     try:
         result = run(
             args.inputs,

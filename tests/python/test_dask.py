@@ -90,7 +90,7 @@ def parquet_lines(out: Path) -> dict[str, dict]:
             "sampleRate": row["sampleRate"],
             "duration": row["duration"],
             "frameSeconds": row["frameSeconds"],
-            "summary": {k: row[k] for k in bystander.dask._SUMMARY},
+            "summary": {k: row[k] for k in bystander.dask.SUMMARY},
             "anchor": {"levelDb": row["anchorLevelDb"], "frames": row["anchorFrames"]},
             "speech": row["speech"],
             "config": json.loads(row["config"]),
@@ -178,6 +178,8 @@ def test_bad_options_and_usage() -> None:
         bystander.dask.run(["x.wav"], "out", workers=1, hop=160)
     with pytest.raises(ValueError, match="invalid option `threshold`"):
         bystander.dask.run(["x.wav"], "out", workers=1, threshold=3)
+    with pytest.raises(ValueError, match="with `scheduler` the cluster is given"):
+        bystander.dask.run(["x.wav"], "out", workers=1, scheduler="tcp://127.0.0.1:1")
     done = subprocess.run(
         [sys.executable, "-m", "bystander.dask", "x.wav", "--out", "out", "--set", "hop=160"],
         capture_output=True, text=True,
