@@ -52,6 +52,8 @@ mod fastmath;
 mod fgbg;
 mod image;
 mod mel;
+#[cfg(feature = "dev")]
+mod model;
 mod names;
 mod nn;
 mod npy;

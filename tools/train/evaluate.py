@@ -1,4 +1,5 @@
 """Frame-level figures of target/train/model.pt on the tune and test splits, separately."""
+import argparse
 import os
 
 import numpy as np
@@ -10,9 +11,12 @@ from train import load, predict
 
 
 def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default=os.path.join(CACHE, "model.pt"))
+    args = ap.parse_args()
     torch.set_num_threads(1)
     model = Model()
-    model.load_state_dict(torch.load(os.path.join(CACHE, "model.pt")))
+    model.load_state_dict(torch.load(args.model))
     model.eval()
     n_params = sum(p.numel() for p in model.parameters())
     print(f"model: {n_params} parameters, {model.multiply_adds_per_frame():.0f} multiply-adds per "

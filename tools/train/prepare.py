@@ -1,7 +1,7 @@
 """Feature extraction: the VAD front end's log-mel frames of every clip (`bystander
 log-mel`, cached under target/train/logmel/), normalised (common.normalise) and packed per
 split into target/train/SPLIT.npz: x (frames, 66) float16, y (frames, 3) uint8, starts (clip
-offsets), ids, nonspeech flags."""
+offsets), ids, nonspeech flags, scenarios."""
 import argparse
 import os
 import subprocess
@@ -34,7 +34,7 @@ def main():
              "--root", DATA, "--jobs", str(args.jobs), "--skip-existing"],
             check=True,
         )
-        xs, ys, starts, ids, ns = [], [], [0], [], []
+        xs, ys, starts, ids, ns, scen = [], [], [0], [], [], []
         for cid, scenario in items:
             x = np.load(os.path.join(logmel_dir, split, cid + ".wav.logmel.npy"))
             y = np.load(os.path.join(DATA, split, cid + ".labels.npy"))
@@ -45,8 +45,10 @@ def main():
             starts.append(starts[-1] + len(y))
             ids.append(cid)
             ns.append(scenario == "nonspeech")
+            scen.append(scenario)
         np.savez(os.path.join(CACHE, split + ".npz"), x=np.concatenate(xs), y=np.concatenate(ys),
-                 starts=np.array(starts), ids=np.array(ids), nonspeech=np.array(ns))
+                 starts=np.array(starts), ids=np.array(ids), nonspeech=np.array(ns),
+                 scenario=np.array(scen))
         print(f"{split}: {len(ids)} clips, {starts[-1]} frames ({starts[-1] / 360000:.2f} h)",
               flush=True)
 

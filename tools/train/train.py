@@ -46,6 +46,7 @@ def predict(model, x, starts):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", default=os.path.join(CACHE, "model.pt"))
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--patience", type=int, default=4)
     ap.add_argument("--max-minutes", type=float, default=14.0)
@@ -53,13 +54,25 @@ def main():
                     help="share of the training frames sampled per epoch")
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--weight", action="append", default=[], metavar="SCENARIO=W",
+                    help="draw windows from this scenario's clips W times as often (repeatable)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     x, y, starts, _ = load("train")
     tx, ty, tstarts, tns = load("tune")
-    lengths = np.diff(starts)
+    lengths = np.diff(starts).astype(np.float64)
+    # Windows drawn in proportion to clip length, times the scenario's weight.
+    draw = lengths.copy()
+    if args.weight:
+        scen = np.load(os.path.join(CACHE, "train.npz"))["scenario"]
+        for item in args.weight:
+            name, w = item.split("=")
+            if not np.any(scen == name):
+                raise SystemExit(f"no training clip of scenario {name!r}")
+            draw[scen == name] *= float(w)
+            print(f"scenario {name}: {np.sum(scen == name)} clips, drawn x{w}", flush=True)
     model = Model()
     n_params = sum(p.numel() for p in model.parameters())
     print(f"model: {n_params} parameters, {model.multiply_adds_per_frame():.0f} multiply-adds per "
@@ -67,11 +80,10 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     windows = int(args.train_share * starts[-1] / WINDOW)
     best, bad, t0 = None, 0, time.time()
-    path = os.path.join(CACHE, "model.pt")
+    path = args.out
     for epoch in range(args.epochs):
         model.train()
-        # Windows drawn in proportion to clip length.
-        clip = rng.choice(len(lengths), size=windows, p=lengths / lengths.sum())
+        clip = rng.choice(len(lengths), size=windows, p=draw / draw.sum())
         offset = starts[clip] + (rng.random(windows) * (lengths[clip] - WINDOW + 1)).astype(int)
         total = 0.0
         for i in range(0, windows - args.batch + 1, args.batch):

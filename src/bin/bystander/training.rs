@@ -37,7 +37,7 @@ pub enum TrainingCommand {
 pub fn run(command: TrainingCommand) -> Result<(), Failure> {
     match command {
         TrainingCommand::Features(args) => run_vad_features(&args),
-        TrainingCommand::TuneVad(args) => tune_vad(&args.dir),
+        TrainingCommand::TuneVad(args) => tune_vad(&args.dir, args.max_nonspeech),
         TrainingCommand::FgbgFeatures(args) => run_fgbg_features(&args),
         TrainingCommand::LogMel(args) => run_log_mel(&args),
     }
@@ -45,8 +45,12 @@ pub fn run(command: TrainingCommand) -> Result<(), Failure> {
 
 #[derive(clap::Args, Debug)]
 pub struct TuneArgs {
-    /// Folder searched recursively for *.wav + *.rttm; clips named ns_* are non-speech.
+    /// Folder searched recursively for *.wav + *.rttm; clips named ns_* or with no
+    /// reference speech are non-speech.
     dir: PathBuf,
+    /// The largest share of the non-speech clips' frames a setting may mark as speech.
+    #[arg(long, default_value_t = 0.03)]
+    max_nonspeech: f64,
 }
 
 #[derive(clap::Args, Debug)]
@@ -70,7 +74,7 @@ fn run_vad_features(args: &FeaturesArgs) -> Result<(), Failure> {
 }
 
 /// Grid search of the segmenter settings on a tuning folder; prints the best as JSON.
-fn tune_vad(dir: &Path) -> Result<(), Failure> {
+fn tune_vad(dir: &Path, max_nonspeech: f64) -> Result<(), Failure> {
     let mut clips = Vec::new();
     find_clips(dir, dir, &mut clips)
         .map_err(|e| Failure::Input(format!("{}: {e}", dir.display())))?;
@@ -82,12 +86,10 @@ fn tune_vad(dir: &Path) -> Result<(), Failure> {
         let activity = detect_speech(&samples, rate as f64, &VadConfig::default())
             .map_err(|e| Failure::Input(format!("{}: {e}", clip.wav.display())))?;
         let reference = clip.intervals()?;
-        data.push((
-            clip.stem.starts_with("ns_"),
-            activity.probabilities,
-            reference,
-            duration,
-        ));
+        // Non-speech clips: named ns_* (tools/train_vad) or with no reference speech at all
+        // (the data engine's `nonspeech` scenes).
+        let nonspeech = clip.stem.starts_with("ns_") || reference.is_empty();
+        data.push((nonspeech, activity.probabilities, reference, duration));
     }
     eprintln!("{} tuning clips", data.len());
     let mut best: Option<(f64, f64, VadConfig)> = None;
@@ -135,7 +137,7 @@ fn tune_vad(dir: &Path) -> Result<(), Failure> {
                                     0.0
                                 },
                             );
-                            if share < 0.03 && best.as_ref().is_none_or(|b| f1 > b.0) {
+                            if share < max_nonspeech && best.as_ref().is_none_or(|b| f1 > b.0) {
                                 best = Some((f1, share, config));
                             }
                         }
@@ -155,9 +157,10 @@ fn tune_vad(dir: &Path) -> Result<(), Failure> {
             );
             Ok(())
         }
-        None => Err(Failure::Input(
-            "no setting keeps non-speech under 3 %".into(),
-        )),
+        None => Err(Failure::Input(format!(
+            "no setting keeps non-speech under {:.1} %",
+            100.0 * max_nonspeech
+        ))),
     }
 }
 

@@ -1,0 +1,73 @@
+//! Dense arithmetic shared by the temporal model's layers: a dot product with a fixed
+//! summation order. Eight interleaved partial sums let the compiler keep them in SIMD lanes
+//! (wasm simd128, SSE/NEON) without fast-math, and because the order is written out, native
+//! and wasm builds give the same bits. No fused multiply-add is used anywhere.
+
+/// Partial sums of [`dot`]: lane `l` adds the products at indices `l, l + LANES, ...`.
+const LANES: usize = 8;
+
+/// `sum(a[i] * b[i])` over the common length, summed in a fixed order (eight interleaved
+/// partial sums, then the tail, then the partial sums pairwise).
+#[inline]
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut acc = [0.0f32; LANES];
+    let mut chunks_a = a.chunks_exact(LANES);
+    let mut chunks_b = b.chunks_exact(LANES);
+    for (ca, cb) in (&mut chunks_a).zip(&mut chunks_b) {
+        for l in 0..LANES {
+            acc[l] += ca[l] * cb[l];
+        }
+    }
+    for (l, (x, y)) in chunks_a
+        .remainder()
+        .iter()
+        .zip(chunks_b.remainder())
+        .enumerate()
+    {
+        acc[l] += x * y;
+    }
+    ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))
+}
+
+/// `out[o] = bias[o] + dot(weights[o * IN..(o + 1) * IN], x)`: a fully connected layer
+/// over row-major weights (`out.len()` rows of `x.len()` inputs).
+#[inline]
+pub fn affine(weights: &[f32], bias: &[f32], x: &[f32], out: &mut [f32]) {
+    let n_in = x.len();
+    debug_assert_eq!(weights.len(), out.len() * n_in);
+    for (o, (y, row)) in out.iter_mut().zip(weights.chunks_exact(n_in)).enumerate() {
+        *y = bias[o] + dot(row, x);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{affine, dot};
+
+    #[test]
+    fn dot_sums_every_product() {
+        for n in [0usize, 1, 7, 8, 9, 23, 64] {
+            let a: Vec<f32> = (0..n).map(|i| i as f32 * 0.5).collect();
+            let b: Vec<f32> = (0..n).map(|i| 2.0 - i as f32 * 0.25).collect();
+            let want: f64 = a
+                .iter()
+                .zip(&b)
+                .map(|(x, y)| (*x as f64) * (*y as f64))
+                .sum();
+            assert!(
+                (dot(&a, &b) as f64 - want).abs() < 1e-3 * (1.0 + want.abs()),
+                "n {n}"
+            );
+        }
+    }
+
+    #[test]
+    fn affine_is_rows_times_input_plus_bias() {
+        let w = [1.0, 2.0, 3.0, -1.0, 0.0, 0.5];
+        let mut out = [0.0; 2];
+        affine(&w, &[0.5, -0.5], &[1.0, 1.0, 2.0], &mut out);
+        assert_eq!(out, [0.5 + 1.0 + 2.0 + 6.0, -0.5 - 1.0 + 0.0 + 1.0]);
+    }
+}
