@@ -18,14 +18,16 @@ def load(split):
     return d["x"], d["y"], d["starts"], d["nonspeech"]
 
 
-def loss_of(logits, y):
+def loss_of(logits, y, bg_weight=None):
     """BCE of the three heads: speech on every frame, background given speech on the frames
-    labelled speech, overlap (foreground and background) on every frame."""
+    labelled speech (times `bg_weight` per window when given), overlap (foreground and
+    background) on every frame."""
     y = y.float()
     speech, fg, bg = y[..., 0], y[..., 1], y[..., 2]
     l_s = F.binary_cross_entropy_with_logits(logits[..., 0], speech)
-    l_b = (F.binary_cross_entropy_with_logits(logits[..., 1], bg, reduction="none") * speech).sum() \
-        / speech.sum().clamp(min=1)
+    w = speech if bg_weight is None else speech * bg_weight[:, None]
+    l_b = (F.binary_cross_entropy_with_logits(logits[..., 1], bg, reduction="none") * w).sum() \
+        / w.sum().clamp(min=1)
     l_o = F.binary_cross_entropy_with_logits(logits[..., 2], fg * bg)
     return l_s + l_b + l_o
 
@@ -56,6 +58,9 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--weight", action="append", default=[], metavar="SCENARIO=W",
                     help="draw windows from this scenario's clips W times as often (repeatable)")
+    ap.add_argument("--bg-weight", action="append", default=[], metavar="SCENARIO=W",
+                    help="weigh the background head's loss on this scenario's windows W times "
+                         "(repeatable; the windows are drawn as usual)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
@@ -65,8 +70,13 @@ def main():
     lengths = np.diff(starts).astype(np.float64)
     # Windows drawn in proportion to clip length, times the scenario's weight.
     draw = lengths.copy()
+    scen = np.load(os.path.join(CACHE, "train.npz"))["scenario"]
+    clip_bg_weight = np.ones(len(lengths), np.float32)
+    for item in args.bg_weight:
+        name, w = item.split("=")
+        clip_bg_weight[scen == name] = float(w)
+        print(f"scenario {name}: background loss x{w}", flush=True)
     if args.weight:
-        scen = np.load(os.path.join(CACHE, "train.npz"))["scenario"]
         for item in args.weight:
             name, w = item.split("=")
             if not np.any(scen == name):
@@ -90,7 +100,8 @@ def main():
             idx = offset[i:i + args.batch, None] + np.arange(WINDOW)
             xb = torch.from_numpy(x[idx].astype(np.float32))
             yb = torch.from_numpy(y[idx])
-            loss = loss_of(model(xb), yb)
+            wb = torch.from_numpy(clip_bg_weight[clip[i:i + args.batch]]) if args.bg_weight else None
+            loss = loss_of(model(xb), yb, wb)
             opt.zero_grad()
             loss.backward()
             opt.step()
