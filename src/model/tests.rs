@@ -1,30 +1,17 @@
 //! The Rust forward pass against PyTorch, and the streaming contract.
 
 use super::{TemporalModel, N_MELS, N_OUTPUTS};
-use crate::vad::features::{band_level_db, N_FEATURES};
-use crate::vad::{CrateFrontEnd, FrameSink};
+use crate::vad::FrontEnd;
 
 /// The front end's log-mel rows of a clip, as `bystander log-mel` writes them (one per whole
 /// 10 ms frame).
 fn log_mel_rows(samples: &[f32], rate: u32) -> Vec<[f32; N_MELS]> {
-    struct Rows(Vec<[f32; N_MELS]>);
-    impl FrameSink for Rows {
-        fn mel_frame(&mut self, mel: &[f32]) {
-            let mut row = [0.0; N_MELS];
-            for (l, &p) in row.iter_mut().zip(mel) {
-                *l = band_level_db(p);
-            }
-            self.0.push(row);
-        }
-        fn features(&mut self, _row: &[f32; N_FEATURES]) {}
-    }
-    let mut front = CrateFrontEnd::new(rate as f64).unwrap();
-    let mut rows = Rows(Vec::new());
-    front.push_to(samples, &mut rows).unwrap();
-    front.finish_to(&mut rows).unwrap();
-    let frames = (samples.len() as u64 * 100 / rate as u64) as usize;
-    rows.0.truncate(frames);
-    rows.0
+    let mut front = FrontEnd::new(rate as f64).unwrap();
+    let mut rows = Vec::new();
+    front.push_log_mel(samples, |r| rows.push(*r)).unwrap();
+    front.finish_log_mel(|r| rows.push(*r)).unwrap();
+    rows.truncate((samples.len() as u64 * 100 / rate as u64) as usize);
+    rows
 }
 
 fn run(rows: &[[f32; N_MELS]]) -> Vec<[f32; N_OUTPUTS]> {

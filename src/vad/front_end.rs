@@ -109,13 +109,11 @@ impl FrontEnd {
     }
 
     /// Pushes samples; calls `sink` with the log-mel row of every power frame completed
-    /// (`N_MELS` band levels in dB, [`band_level_db`]; frame `n` centred at `n x 10 ms`):
+    /// (`N_MELS` band levels in dB, `features::band_level_db`; frame `n` centred at `n x 10 ms`):
     /// what the features start from, for the temporal model's training dump.
     ///
     /// # Errors
     /// [`Error::InvalidState`] after `finish`.
-    ///
-    /// [`band_level_db`]: super::features::band_level_db
     #[cfg(feature = "dev")]
     pub fn push_log_mel(
         &mut self,

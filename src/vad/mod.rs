@@ -28,8 +28,6 @@ pub use config::VadConfig;
 pub use detector::{detect_speech, VoiceActivity, VoiceActivityDetector};
 #[cfg(feature = "dev")]
 pub use front_end::{front_end_config, validate_vad_rate, FrontEnd};
-#[cfg(all(test, feature = "dev"))]
-pub(crate) use front_end::{FrameSink, FrontEnd as CrateFrontEnd};
 
 /// The analysis sample rate, Hz. Inputs at other rates are resampled to it.
 pub const ANALYSIS_RATE_HZ: u32 = 16_000;

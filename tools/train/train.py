@@ -32,6 +32,18 @@ def loss_of(logits, y, bg_weight=None):
     return l_s + l_b + l_o
 
 
+def clip_weights(scenarios, items, what):
+    """Per-clip weights from `SCENARIO=W` items (1 for the scenarios not named)."""
+    w = np.ones(len(scenarios))
+    for item in items:
+        name, value = item.split("=")
+        if not np.any(scenarios == name):
+            raise SystemExit(f"no training clip of scenario {name!r}")
+        w[scenarios == name] = float(value)
+        print(f"scenario {name}: {np.sum(scenarios == name)} clips, {what} x{value}", flush=True)
+    return w
+
+
 def predict(model, x, starts):
     """Whole clips, one at a time (as the streaming forward would run), -> sigmoid (frames, 3)."""
     out = np.empty((len(x), 3), np.float32)
@@ -69,20 +81,9 @@ def main():
     tx, ty, tstarts, tns = load("tune")
     lengths = np.diff(starts).astype(np.float64)
     # Windows drawn in proportion to clip length, times the scenario's weight.
-    draw = lengths.copy()
     scen = np.load(os.path.join(CACHE, "train.npz"))["scenario"]
-    clip_bg_weight = np.ones(len(lengths), np.float32)
-    for item in args.bg_weight:
-        name, w = item.split("=")
-        clip_bg_weight[scen == name] = float(w)
-        print(f"scenario {name}: background loss x{w}", flush=True)
-    if args.weight:
-        for item in args.weight:
-            name, w = item.split("=")
-            if not np.any(scen == name):
-                raise SystemExit(f"no training clip of scenario {name!r}")
-            draw[scen == name] *= float(w)
-            print(f"scenario {name}: {np.sum(scen == name)} clips, drawn x{w}", flush=True)
+    draw = lengths * clip_weights(scen, args.weight, "windows drawn")
+    clip_bg_weight = clip_weights(scen, args.bg_weight, "background loss").astype(np.float32)
     model = Model()
     n_params = sum(p.numel() for p in model.parameters())
     print(f"model: {n_params} parameters, {model.multiply_adds_per_frame():.0f} multiply-adds per "
