@@ -12,11 +12,13 @@ pub use crate::segment::{
 };
 
 /// The sources of the model weights and tuned thresholds: [`model_version`] is their hash, so
-/// that it changes whenever the weights do (and with no list to keep in step by hand).
-const MODEL_SOURCES: [&str; 3] = [
-    include_str!("vad/weights.rs"),
-    include_str!("fgbg/weights.rs"),
-    include_str!("fgbg/tuned.rs"),
+/// that it changes whenever the weights or the tuned defaults do (and with no list to keep in
+/// step by hand).
+const MODEL_SOURCES: [&[u8]; 4] = [
+    include_bytes!("model/weights.f16"),
+    include_str!("model/weights.rs").as_bytes(),
+    include_str!("vad/config.rs").as_bytes(),
+    include_str!("fgbg/tuned.rs").as_bytes(),
 ];
 
 /// 64-bit FNV-1a over the model sources.
@@ -24,7 +26,7 @@ const MODEL_HASH: u64 = {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut s = 0;
     while s < MODEL_SOURCES.len() {
-        let bytes = MODEL_SOURCES[s].as_bytes();
+        let bytes = MODEL_SOURCES[s];
         let mut i = 0;
         while i < bytes.len() {
             hash ^= bytes[i] as u64;

@@ -52,7 +52,6 @@ mod fastmath;
 mod fgbg;
 mod image;
 mod mel;
-#[cfg(feature = "dev")]
 mod model;
 mod names;
 mod nn;

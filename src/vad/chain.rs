@@ -1,14 +1,17 @@
 //! The voice activity chain every speech analysis runs ([`SpeechChain`]): the
-//! [`FrontEnd`]'s features -> the frame classifier ([`super::model`]) -> the hysteresis
-//! [`Segmenter`] -> the end of the stream (the open segment closed, the last one clamped to
-//! the input's duration). The detector and the foreground/background analyser both own
-//! one, so that their speech segments agree to the frame; what each does with a frame
-//! besides is its [`SpeechSink`].
+//! [`FrontEnd`]'s log-mel frames -> the temporal model ([`crate::model`]) -> the hysteresis
+//! [`Segmenter`] on its speech probability -> the end of the stream (the model flushed, the
+//! open segment closed, the last one clamped to the input's duration). The detector and the
+//! foreground/background analyser both own one, so that their speech segments agree to the
+//! frame; what each does with a frame besides is its [`SpeechSink`].
 
+use super::features::{band_level_db, N_MELS};
 use super::front_end::{FrameSink, FrontEnd};
 use super::segmenter::Segmenter;
-use super::{model, VadConfig, FRAME_SECONDS};
+use super::{VadConfig, FRAME_SECONDS};
 use crate::error::{Error, Result};
+use crate::model::{TemporalModel, N_OUTPUTS};
+use crate::nn::sigmoid;
 use crate::segment::Segment;
 
 /// Receives what the [`SpeechChain`] computes, frame by frame.
@@ -17,8 +20,9 @@ pub trait SpeechSink {
     fn segments(&mut self) -> &mut Vec<Segment>;
     /// One linear power frame (see [`FrameSink::power_frame`]). The default ignores it.
     fn power_frame(&mut self, _power: &[f32]) {}
-    /// A frame's speech probability, after the segmenter has taken it.
-    fn speech_frame(&mut self, p: f32, segmenter: &Segmenter);
+    /// A frame's speech probability and the temporal model's logits for it (speech,
+    /// background given speech, overlap), after the segmenter has taken the probability.
+    fn speech_frame(&mut self, p: f32, logits: &[f32; N_OUTPUTS], segmenter: &Segmenter);
 }
 
 /// Streaming front end, classifier and segmenter, for input at one sample rate.
@@ -26,14 +30,26 @@ pub trait SpeechSink {
 pub struct SpeechChain {
     sample_rate_hz: f64,
     front: FrontEnd,
+    model: TemporalModel,
+    log_mel: [f32; N_MELS],
     segmenter: Segmenter,
     finished: bool,
 }
 
-/// The chain's per-frame link: classifies a feature row and feeds the segmenter and the sink.
+/// The chain's per-frame link: runs the model on a frame's log-mel row and feeds every frame
+/// it answers to the segmenter and the sink.
 struct Link<'a, S> {
+    model: &'a mut TemporalModel,
+    log_mel: &'a mut [f32; N_MELS],
     segmenter: &'a mut Segmenter,
     sink: &'a mut S,
+}
+
+/// One frame of the model's output through the segmenter to the sink.
+fn emit(segmenter: &mut Segmenter, sink: &mut impl SpeechSink, logits: &[f32; N_OUTPUTS]) {
+    let p = sigmoid(logits[0]);
+    segmenter.push(p, sink.segments());
+    sink.speech_frame(p, logits, segmenter);
 }
 
 impl<S: SpeechSink> FrameSink for Link<'_, S> {
@@ -41,11 +57,16 @@ impl<S: SpeechSink> FrameSink for Link<'_, S> {
         self.sink.power_frame(power);
     }
 
-    fn features(&mut self, row: &[f32; super::features::N_FEATURES]) {
-        let p = model::speech_probability(row);
-        self.segmenter.push(p, self.sink.segments());
-        self.sink.speech_frame(p, self.segmenter);
+    fn mel_frame(&mut self, mel: &[f32]) {
+        for (l, &p) in self.log_mel.iter_mut().zip(mel) {
+            *l = band_level_db(p);
+        }
+        let (segmenter, sink) = (&mut *self.segmenter, &mut *self.sink);
+        self.model
+            .push(self.log_mel, &mut |_, z| emit(segmenter, sink, z));
     }
+
+    fn features(&mut self, _row: &[f32; super::features::N_FEATURES]) {}
 }
 
 impl SpeechChain {
@@ -58,6 +79,8 @@ impl SpeechChain {
         Ok(SpeechChain {
             sample_rate_hz,
             front: FrontEnd::new(sample_rate_hz)?,
+            model: TemporalModel::new(),
+            log_mel: [0.0; N_MELS],
             segmenter: Segmenter::new(config, FRAME_SECONDS),
             finished: false,
         })
@@ -94,6 +117,8 @@ impl SpeechChain {
             ));
         }
         let mut link = Link {
+            model: &mut self.model,
+            log_mel: &mut self.log_mel,
             segmenter: &mut self.segmenter,
             sink,
         };
@@ -111,10 +136,14 @@ impl SpeechChain {
         }
         self.finished = true;
         let mut link = Link {
+            model: &mut self.model,
+            log_mel: &mut self.log_mel,
             segmenter: &mut self.segmenter,
             sink: &mut *sink,
         };
         self.front.finish_to(&mut link)?;
+        let (segmenter, sink) = (&mut self.segmenter, &mut *sink);
+        self.model.finish(&mut |_, z| emit(segmenter, sink, z));
         let duration = self.duration();
         let total_frames = (duration / FRAME_SECONDS).ceil() as usize;
         let segments = sink.segments();

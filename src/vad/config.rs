@@ -16,15 +16,15 @@ pub struct VadConfig {
     /// Probability at which speech starts, `0 < threshold < 1`. **Default** 0.9.
     pub threshold: f32,
     /// Probability below which speech may end; `None` = `threshold - 0.15` (at least 0.01).
-    /// **Default** 0.6.
+    /// **Default** 0.7.
     pub off_threshold: Option<f32>,
-    /// Shortest segment kept, ms, `0..=10000`. **Default** 200.
+    /// Shortest segment kept, ms, `0..=10000`. **Default** 100.
     pub min_speech_ms: f64,
-    /// Shortest pause that splits a segment, ms, `10..=10000`. **Default** 200.
+    /// Shortest pause that splits a segment, ms, `10..=10000`. **Default** 100.
     pub min_silence_ms: f64,
     /// Padding added before each segment, ms, `0..=2000`. **Default** 50.
     pub pad_before_ms: f64,
-    /// Padding added after each segment, ms, `0..=2000`. **Default** 0.
+    /// Padding added after each segment, ms, `0..=2000`. **Default** 50.
     pub pad_after_ms: f64,
 }
 
@@ -32,11 +32,11 @@ impl Default for VadConfig {
     fn default() -> Self {
         VadConfig {
             threshold: 0.9,
-            off_threshold: Some(0.6),
-            min_speech_ms: 200.0,
-            min_silence_ms: 200.0,
+            off_threshold: Some(0.7),
+            min_speech_ms: 100.0,
+            min_silence_ms: 100.0,
             pad_before_ms: 50.0,
-            pad_after_ms: 0.0,
+            pad_after_ms: 50.0,
         }
     }
 }

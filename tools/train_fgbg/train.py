@@ -89,11 +89,31 @@ def cmd_dump(a):
     print(f"{a.out}: {len(wavs)} clips, {sum(len(x) for x in xs)} frames", file=sys.stderr)
 
 
-def training_rows(d):
+def scenario_weights(a):
+    """Per-clip repeat counts from `--weight SCENARIO=N` and the data set's manifest.jsonl
+    (tools/data/): a scenario's clips enter the fit N times (1 when not named)."""
+    if not a.weight:
+        return None
+    want = {k: int(v) for k, v in (w.split("=", 1) for w in a.weight)}
+    scen = {}
+    for line in open(os.path.join(a.data, "manifest.jsonl")):
+        m = json.loads(line)
+        scen[m["clip_id"] + ".wav"] = m["scenario"]
+    return want, scen
+
+
+def training_rows(d, weights=None):
     """Rows: frames that are reference speech or inside the VAD's speech. Targets: class is
-    background (a tail counts as its source), both classes present, no reference speech."""
+    background (a tail counts as its source), both classes present, no reference speech.
+    `weights` (from `scenario_weights`) repeats the rows of the named scenarios' clips."""
     x, cls, filled, ov = d["x"], d["cls"], d["filled"], d["overlap"]
     keep = (cls > 0) | (x[:, -1] > 0.5)
+    if weights is not None:
+        want, scen = weights
+        reps = np.array([want.get(scen.get(str(n), ""), 1) for n in d["names"]])
+        r = reps[d["clip"]] * keep
+        x, cls, filled, ov = (np.repeat(v, r, axis=0) for v in (x, cls, filled, ov))
+        keep = np.ones(len(x), dtype=bool)
     y = np.stack([filled[keep] == 2, ov[keep], cls[keep] == 0], 1).astype(int)
     return x[keep, :-1].astype(np.float64), y
 
@@ -101,7 +121,12 @@ def training_rows(d):
 def cmd_fit(a):
     from sklearn.neural_network import MLPClassifier
     d = np.load(a.train)
-    x, y = training_rows(d)
+    x, y = training_rows(d, scenario_weights(a))
+    if a.max_rows and len(x) > a.max_rows:
+        # A seeded subsample: the 24 h set has millions of rows; an MLP this small learns
+        # what it can from a million.
+        pick = np.sort(np.random.default_rng(0).choice(len(x), a.max_rows, replace=False))
+        x, y = x[pick], y[pick]
     print(f"{len(x)} frames, background share {y[:, 0].mean():.3f}, overlap share {y[:, 1].mean():.3f}, "
           f"no-speech share {y[:, 2].mean():.3f}",
           file=sys.stderr)
@@ -189,6 +214,10 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("dump"); p.add_argument("--bin", required=True); p.add_argument("dir"); p.add_argument("out")
     p = sub.add_parser("fit"); p.add_argument("--out", required=True); p.add_argument("--hidden", type=int, default=16)
+    p.add_argument("--weight", action="append", default=[], metavar="SCENARIO=N",
+                   help="repeat the rows of a scenario's clips N times (needs --data)")
+    p.add_argument("--data", help="the data set folder whose manifest.jsonl names each clip's scenario")
+    p.add_argument("--max-rows", type=int, default=0, help="fit on a seeded subsample of this many rows")
     p.add_argument("--check"); p.add_argument("train")
     p = sub.add_parser("calibrate"); p.add_argument("--bin", required=True); p.add_argument("--weights", required=True)
     p.add_argument("dir")
