@@ -11,12 +11,12 @@
 //! | Linear, read `DELAY` steps later | 48 -> 2 frames x 3 logits | 20 ms |
 //!
 //! Trained by tools/train/ (its README has the data, the losses and the figures); the
-//! weights are compiled in as half-precision floats (`weights.f16`, written with
-//! `weights.rs` by tools/train/export.py) and widened once per process. [`TemporalModel`]
-//! is the streaming forward pass: push log-mel rows, receive each frame's logits
+//! weights are compiled in as int8 with one f32 scale per output row (`weights.i8`,
+//! written with `weights.rs` by tools/train/export.py) and dequantised once per process.
+//! [`TemporalModel`] is the streaming forward pass: push log-mel rows, receive each frame's logits
 //! `LOOKAHEAD_FRAMES` frames later, and [`TemporalModel::finish`] flushes the rest. It
 //! gives the same logits as the PyTorch model on a whole clip (zero padding at both ends),
-//! within the fast activations' error (`tests.rs`: largest logit difference 2.6e-3 on a real clip).
+//! within the fast activations' error (`tests.rs`: largest logit difference 2.7e-3 on a real clip).
 
 mod inputs;
 #[cfg(test)]
@@ -54,16 +54,22 @@ struct Weights {
     head_bias: Vec<f32>,
 }
 
-/// The tensors of `weights.f16` in file order, widened to f32 (little-endian IEEE half
-/// floats, lengths in `TENSOR_LENGTHS`).
+/// The tensors of `weights.i8` in file order, dequantised to f32: per tensor, one
+/// little-endian f32 scale per row, then the int8 values row by row (shapes in
+/// `TENSOR_SHAPES`); a weight is its value times its row's scale.
 fn tensors() -> impl Iterator<Item = Vec<f32>> {
     let mut at = 0;
-    weights::TENSOR_LENGTHS.iter().map(move |&n| {
-        let bytes = &weights::WEIGHTS_F16[2 * at..2 * (at + n)];
-        at += n;
-        bytes
-            .chunks_exact(2)
-            .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+    weights::TENSOR_SHAPES.iter().map(move |&(rows, columns)| {
+        let (scales, values) = weights::WEIGHTS_I8[at..].split_at(4 * rows);
+        at += rows * (4 + columns);
+        scales
+            .chunks_exact(4)
+            .zip(values.chunks_exact(columns))
+            .flat_map(|(s, row)| {
+                let scale = f32::from_le_bytes([s[0], s[1], s[2], s[3]]);
+                row.iter()
+                    .map(move |&q| f32::from(i8::from_le_bytes([q])) * scale)
+            })
             .collect()
     })
 }
@@ -74,7 +80,7 @@ fn weights() -> &'static Weights {
         let mut t = tensors();
         let mut next = || {
             t.next()
-                .expect("weights.f16 holds every tensor (checked at build)")
+                .expect("weights.i8 holds every tensor (checked at build)")
         };
         let (c1, c1b, c2, c2b) = (next(), next(), next(), next());
         let (w_ih, w_hh, b_ih, b_hh) = (next(), next(), next(), next());

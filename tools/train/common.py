@@ -87,6 +87,30 @@ class Model(nn.Module):
         return c1 + c2 + gru + head
 
 
+def quantise(w):
+    """A weight tensor (numpy) -> (scales, values): symmetric int8 with one float32 scale per
+    output row, `max |row| / 127` (1 for an all-zero row). Rows are the first axis: a
+    convolution's output channels, a GRU matrix's gate rows, the head's outputs; a 1-D tensor
+    (a bias) is one row with one scale. scales (rows,) float32, values (rows, columns) int8."""
+    rows = w.reshape(1 if w.ndim == 1 else w.shape[0], -1).astype(np.float32)
+    peak = np.abs(rows).max(axis=1)
+    scales = np.where(peak > 0, peak / np.float32(127), np.float32(1)).astype(np.float32)
+    values = np.clip(np.rint(rows / scales[:, None]), -127, 127).astype(np.int8)
+    return scales, values
+
+
+def dequantise(scales, values, shape):
+    """`quantise`'s output back to float32 of `shape`: value x its row's scale, the same f32
+    product the Rust core computes at start-up."""
+    return (values.astype(np.float32) * scales[:, None]).reshape(shape)
+
+
+def int8_state(state):
+    """A state dict with every tensor rounded through `quantise` (the weights export.py stores)."""
+    return {k: torch.from_numpy(dequantise(*quantise(v.numpy()), tuple(v.shape)))
+            for k, v in state.items()}
+
+
 def figures(probs, labels, nonspeech):
     """Frame-level figures. probs (frames, 3) sigmoid outputs, labels (frames, 3) uint8 [speech,
     fg, bg], nonspeech bool per frame (the frame's clip is a non-speech scene)."""

@@ -1,11 +1,12 @@
-"""Frame-level figures of target/train/model.pt on the tune and test splits, separately."""
+"""Frame-level figures of target/train/model.pt on the tune and test splits, separately;
+with --int8, of the weights export.py stores (int8, one scale per row, dequantised)."""
 import argparse
 import os
 
 import numpy as np
 import torch
 
-from common import CACHE, Model
+from common import CACHE, Model, int8_state
 from common import figures
 from train import load, predict
 
@@ -13,14 +14,18 @@ from train import load, predict
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=os.path.join(CACHE, "model.pt"))
+    ap.add_argument("--int8", action="store_true",
+                    help="the weights as export.py stores them: int8 per row, dequantised")
     args = ap.parse_args()
     torch.set_num_threads(1)
     model = Model()
-    model.load_state_dict(torch.load(args.model))
+    state = torch.load(args.model)
+    model.load_state_dict(int8_state(state) if args.int8 else state)
     model.eval()
     n_params = sum(p.numel() for p in model.parameters())
-    print(f"model: {n_params} parameters, {model.multiply_adds_per_frame():.0f} multiply-adds per "
-          f"10 ms frame, look-ahead {model.lookahead_ms()} ms")
+    stored = " (int8)" if args.int8 else ""
+    print(f"model{stored}: {n_params} parameters, {model.multiply_adds_per_frame():.0f} "
+          f"multiply-adds per 10 ms frame, look-ahead {model.lookahead_ms()} ms")
     for split in ["tune", "test"]:
         x, y, starts, ns = load(split)
         f = figures(predict(model, x, starts), y, np.repeat(ns, np.diff(starts)))
