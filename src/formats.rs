@@ -14,10 +14,11 @@ pub use crate::segment::{
 /// The sources of the model weights and tuned thresholds: [`model_version`] is their hash, so
 /// that it changes whenever the weights or the tuned defaults do (and with no list to keep in
 /// step by hand).
-const MODEL_SOURCES: [&[u8]; 4] = [
-    include_bytes!("model/weights.f16"),
+const MODEL_SOURCES: [&[u8]; 5] = [
+    include_bytes!("model/weights.i8"),
     include_str!("model/weights.rs").as_bytes(),
     include_str!("vad/config.rs").as_bytes(),
+    include_str!("fgbg/weights.rs").as_bytes(),
     include_str!("fgbg/tuned.rs").as_bytes(),
 ];
 

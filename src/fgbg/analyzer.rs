@@ -11,7 +11,6 @@ use super::labeller::{frame_range, Labeller};
 use super::model::{self, HEADS};
 use super::{AnalyzerConfig, AnchorInfo, LabelledSegment, Report, SCHEMA_VERSION};
 use crate::error::{Error, Result};
-use crate::model::N_OUTPUTS;
 use crate::segment::Segment;
 use crate::vad::segmenter::Segmenter;
 use crate::vad::{SpeechChain, SpeechSink, FRAME_SECONDS};
@@ -168,12 +167,12 @@ impl SpeechSink for State {
         self.cues.push_frame(power);
     }
 
-    fn speech_frame(&mut self, p: f32, logits: &[f32; N_OUTPUTS], segmenter: &Segmenter) {
+    fn speech_frame(&mut self, p: f32, segmenter: &Segmenter) {
         let c = self.cues.next_cues();
         if p >= 0.5 {
             self.anchor.add(&c);
         }
-        self.frames.push(FrameRecord::new(p, &c, logits));
+        self.frames.push(FrameRecord::new(p, &c));
         // Checked frame by frame, so that what is finalised when does not depend on how
         // the input was cut into blocks.
         if self.speech.len() > self.finalised_speech {

@@ -7,43 +7,30 @@
 use super::anchor::{AnchorSnapshot, ANCHOR_CUES};
 use super::cues::{Cue, FrameCues, N_CUES};
 use super::model::N_INPUTS;
-use crate::model::N_OUTPUTS;
 
 /// Half-width of the level context, frames (+-250 ms).
 pub(super) const LEVEL_CONTEXT: usize = 25;
 
-/// Per-frame record kept for relabelling: the speech probability, the cues and the temporal
-/// model's logits, quantised (probability in 1/65535 steps, cues and logits in 1/100 steps,
-/// range +-327).
+/// Per-frame record kept for relabelling: the speech probability and the cues, quantised
+/// (probability in 1/65535 steps, cues in 1/100 dB steps, range +-327 dB).
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct FrameRecord {
     p: u16,
     cues: [i16; N_CUES],
-    logits: [i16; N_OUTPUTS],
-}
-
-/// A value in 1/100 steps, clamped to +-327.67.
-fn centi(v: f32) -> i16 {
-    (v * 100.0).round().clamp(-32767.0, 32767.0) as i16
 }
 
 impl FrameRecord {
-    pub(super) fn new(p: f32, c: &FrameCues, logits: &[f32; N_OUTPUTS]) -> Self {
+    pub(super) fn new(p: f32, c: &FrameCues) -> Self {
+        let q = |v: f32| (v * 100.0).round().clamp(-32767.0, 32767.0) as i16;
         let a = c.to_array();
         let mut cues = [0i16; N_CUES];
         for (o, v) in cues.iter_mut().zip(a) {
-            *o = centi(v);
+            *o = q(v);
         }
         FrameRecord {
             p: (p.clamp(0.0, 1.0) * 65535.0).round() as u16,
             cues,
-            logits: logits.map(centi),
         }
-    }
-
-    /// One of the temporal model's logits (`crate::model`'s output order).
-    fn logit(&self, k: usize) -> f32 {
-        self.logits[k] as f32 * 0.01
     }
 
     /// The speech probability.
@@ -87,20 +74,7 @@ enum Input {
     HfReAnchor,
     /// See `DropReAnchor`.
     TiltReAnchor,
-    /// The temporal model's background-given-speech logit, clipped to +-12 (it sees 300 ms
-    /// of context and was trained on the 1,000-speaker set; the cues above add what it
-    /// cannot see: the room re the anchor).
-    ModelBackground,
-    /// The temporal model's overlap logit, clipped to +-12.
-    ModelOverlap,
-    /// Mean `ModelBackground` over +-`LEVEL_CONTEXT` frames.
-    ModelBackgroundContext,
 }
-
-/// Where the temporal model's background and overlap logits are in its output.
-const BACKGROUND_LOGIT: usize = 1;
-/// See [`BACKGROUND_LOGIT`].
-const OVERLAP_LOGIT: usize = 2;
 
 /// The absolute cues and where they go.
 const ABSOLUTE_INPUTS: [(Cue, Input); 3] = [
@@ -140,13 +114,11 @@ pub(super) fn model_inputs(
     let n = frames.len();
     let lo = |t: usize| t.saturating_sub(LEVEL_CONTEXT);
     let hi = |t: usize| (t + LEVEL_CONTEXT + 1).min(n);
-    let zb = |r: &FrameRecord| r.logit(BACKGROUND_LOGIT).clamp(-12.0, 12.0);
-    let (mut sum_rel, mut sum_p, mut sum_zb) = (0.0f32, 0.0f32, 0.0f32);
+    let (mut sum_rel, mut sum_p) = (0.0f32, 0.0f32);
     if let Some(t0) = range.clone().next() {
         for r in &frames[lo(t0)..hi(t0)] {
             sum_rel += rel(r);
             sum_p += r.p();
-            sum_zb += zb(r);
         }
     }
     for t in range.clone() {
@@ -155,13 +127,11 @@ pub(super) fn model_inputs(
                 let r = &frames[lo(t - 1)];
                 sum_rel -= rel(r);
                 sum_p -= r.p();
-                sum_zb -= zb(r);
             }
             if hi(t) > hi(t - 1) {
                 let r = &frames[hi(t) - 1];
                 sum_rel += rel(r);
                 sum_p += r.p();
-                sum_zb += zb(r);
             }
         }
         let width = (hi(t) - lo(t)) as f32;
@@ -175,9 +145,6 @@ pub(super) fn model_inputs(
         x[Input::AnchorStrength as usize] = anchor.strength;
         x[Input::RelLevelContext as usize] = sum_rel / width;
         x[Input::PSpeechContext as usize] = sum_p / width;
-        x[Input::ModelBackground as usize] = zb(r);
-        x[Input::ModelOverlap as usize] = r.logit(OVERLAP_LOGIT).clamp(-12.0, 12.0);
-        x[Input::ModelBackgroundContext as usize] = sum_zb / width;
         for ((cue, input), anchor_value) in ANCHOR_CUES
             .into_iter()
             .zip(RE_ANCHOR_INPUTS)
@@ -205,9 +172,6 @@ pub const INPUT_NAMES: [&str; N_INPUTS] = [
     "depth_re_anchor",
     "hf_re_anchor",
     "tilt_re_anchor",
-    "model_background",
-    "model_overlap",
-    "model_background_context",
 ];
 
 #[cfg(test)]
@@ -216,7 +180,7 @@ mod tests {
 
     #[test]
     fn input_positions_match_the_names_and_the_model() {
-        assert_eq!(Input::ModelBackgroundContext as usize + 1, N_INPUTS);
+        assert_eq!(Input::TiltReAnchor as usize + 1, N_INPUTS);
         assert_eq!(INPUT_NAMES[Input::PSpeech as usize], "p_speech");
         assert_eq!(INPUT_NAMES[Input::Depth as usize], "depth");
         assert_eq!(

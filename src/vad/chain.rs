@@ -20,9 +20,8 @@ pub trait SpeechSink {
     fn segments(&mut self) -> &mut Vec<Segment>;
     /// One linear power frame (see [`FrameSink::power_frame`]). The default ignores it.
     fn power_frame(&mut self, _power: &[f32]) {}
-    /// A frame's speech probability and the temporal model's logits for it (speech,
-    /// background given speech, overlap), after the segmenter has taken the probability.
-    fn speech_frame(&mut self, p: f32, logits: &[f32; N_OUTPUTS], segmenter: &Segmenter);
+    /// A frame's speech probability, after the segmenter has taken it.
+    fn speech_frame(&mut self, p: f32, segmenter: &Segmenter);
 }
 
 /// Streaming front end, classifier and segmenter, for input at one sample rate.
@@ -49,7 +48,7 @@ struct Link<'a, S> {
 fn emit(segmenter: &mut Segmenter, sink: &mut impl SpeechSink, logits: &[f32; N_OUTPUTS]) {
     let p = sigmoid(logits[0]);
     segmenter.push(p, sink.segments());
-    sink.speech_frame(p, logits, segmenter);
+    sink.speech_frame(p, segmenter);
 }
 
 impl<S: SpeechSink> FrameSink for Link<'_, S> {

@@ -6,7 +6,6 @@ use super::chain::{SpeechChain, SpeechSink};
 use super::segmenter::Segmenter;
 use super::{VadConfig, FRAME_SECONDS};
 use crate::error::{Error, Result};
-use crate::model::N_OUTPUTS;
 use crate::segment::Segment;
 
 /// Streaming voice activity detector.
@@ -27,7 +26,7 @@ impl SpeechSink for Outputs<'_> {
         self.segments
     }
 
-    fn speech_frame(&mut self, p: f32, _logits: &[f32; N_OUTPUTS], _segmenter: &Segmenter) {
+    fn speech_frame(&mut self, p: f32, _segmenter: &Segmenter) {
         self.probabilities.push(p);
     }
 }

@@ -77,15 +77,15 @@ export interface SpectrogramImageOptions extends Omit<SpectrogramOptions, "fMin"
 export interface VadOptions {
   /** Speech probability at which speech starts, in (0, 1): a number (Python `threshold`). @default 0.9 */
   threshold?: number | null;
-  /** Probability below which speech may end, in (0, threshold]: a number (Python `off_threshold`). @default 0.6 */
+  /** Probability below which speech may end, in (0, threshold]: a number (Python `off_threshold`). @default 0.7 */
   offThreshold?: number | null;
   /** Shortest segment kept, ms, 0..=10000: a number (Python `min_speech_ms`). @default 200 */
   minSpeechMs?: number | null;
-  /** Shortest pause that splits a segment, ms, 10..=10000: a number (Python `min_silence_ms`). @default 200 */
+  /** Shortest pause that splits a segment, ms, 10..=10000: a number (Python `min_silence_ms`). @default 100 */
   minSilenceMs?: number | null;
   /** Padding added before each segment, ms, 0..=2000: a number (Python `pad_before_ms`). @default 50 */
   padBeforeMs?: number | null;
-  /** Padding added after each segment, ms, 0..=2000: a number (Python `pad_after_ms`). @default 0 */
+  /** Padding added after each segment, ms, 0..=2000: a number (Python `pad_after_ms`). @default 50 */
   padAfterMs?: number | null;
 }
 
