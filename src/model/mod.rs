@@ -21,12 +21,15 @@
 mod inputs;
 #[cfg(test)]
 mod tests;
+// `MODEL_VERSION` is read by the training tools' hooks (`dev`) only.
+#[cfg_attr(not(feature = "dev"), allow(dead_code))]
 mod weights;
 
 use std::sync::OnceLock;
 
 use crate::nn::{affine, Gru, GruScratch};
 pub use inputs::{InputNormaliser, N_INPUTS, N_MELS};
+#[cfg(feature = "dev")]
 pub use weights::MODEL_VERSION;
 use weights::{CHANNELS, DELAY, HIDDEN};
 
@@ -39,6 +42,7 @@ const K2: usize = 3;
 /// Frames between pushing frame `t` and receiving its logits: the convolutions look 2 + 2
 /// frames ahead and the head reads the GRU `DELAY` 20 ms steps later (at most one more
 /// frame for the second frame of a step).
+#[cfg(any(test, feature = "dev"))]
 pub const LOOKAHEAD_FRAMES: usize = 2 + 2 + 2 * DELAY + 1;
 
 /// The weights in f32, convolution kernels reordered to `(out, tap, in)` so that a step is
@@ -165,6 +169,7 @@ impl TemporalModel {
     }
 
     /// Frames pushed so far.
+    #[cfg(any(test, feature = "dev"))]
     pub fn frames_in(&self) -> usize {
         self.frames_in
     }
