@@ -15,7 +15,7 @@ pub use crate::segment::{
 /// that it changes whenever the weights or the tuned defaults do (and with no list to keep in
 /// step by hand).
 const MODEL_SOURCES: [&[u8]; 4] = [
-    include_bytes!("model/weights.f16"),
+    include_bytes!("model/weights.i8"),
     include_str!("model/weights.rs").as_bytes(),
     include_str!("vad/config.rs").as_bytes(),
     include_str!("fgbg/tuned.rs").as_bytes(),
