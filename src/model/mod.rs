@@ -21,12 +21,15 @@
 mod inputs;
 #[cfg(test)]
 mod tests;
+// `MODEL_VERSION` is read only by the `dev` hooks.
+#[cfg_attr(not(feature = "dev"), allow(dead_code))]
 mod weights;
 
 use std::sync::OnceLock;
 
 use crate::nn::{affine, Gru, GruScratch};
 pub use inputs::{InputNormaliser, N_INPUTS, N_MELS};
+#[cfg(feature = "dev")]
 pub use weights::MODEL_VERSION;
 use weights::{CHANNELS, DELAY, HIDDEN};
 
@@ -39,6 +42,7 @@ const K2: usize = 3;
 /// Frames between pushing frame `t` and receiving its logits: the convolutions look 2 + 2
 /// frames ahead and the head reads the GRU `DELAY` 20 ms steps later (at most one more
 /// frame for the second frame of a step).
+#[cfg(any(test, feature = "dev"))]
 pub const LOOKAHEAD_FRAMES: usize = 2 + 2 + 2 * DELAY + 1;
 
 /// The weights in f32, convolution kernels reordered to `(out, tap, in)` so that a step is
@@ -162,11 +166,6 @@ impl TemporalModel {
             head_out: [0.0; 2 * N_OUTPUTS],
             frames_in: 0,
         }
-    }
-
-    /// Frames pushed so far.
-    pub fn frames_in(&self) -> usize {
-        self.frames_in
     }
 
     /// Pushes one frame's log-mel band levels (dB); `out` receives every frame whose logits
