@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 /// Voice activity settings. Durations in milliseconds.
 ///
-/// The defaults were chosen by `bystander tune-vad target/train_vad/tune` (a grid search on
-/// clips generated from the training speakers with their own seed, never on the dev clips):
-/// best pooled frame F1 with under 3 % of the tuning set's non-speech frames marked speech.
+/// The defaults are chosen by the hidden `bystander tune-vad DIR` (a grid search on generated
+/// tuning clips, never on the dev clips): best pooled frame F1 with under 3 % (`--max-nonspeech`)
+/// of the tuning set's non-speech frames marked speech.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VadConfig {
