@@ -1,6 +1,7 @@
 //! Native voice activity throughput (criterion). Run: `cargo bench --features dev --bench vad`.
 //! 60 s of the bundled sample clip (tiled) in 1 s blocks: the spectrogram front end alone,
-//! front end + features, the whole detector, and the whole foreground/background analysis.
+//! the VAD front end (spectrogram, mel bands, log levels), the whole detector, and the whole
+//! foreground/background analysis.
 use bystander::dev::FrontEnd;
 use bystander::SpectrogramStream;
 use bystander::{VadConfig, VoiceActivityDetector};
@@ -29,12 +30,12 @@ fn bench(c: &mut Criterion) {
             black_box(out.len())
         })
     });
-    group.bench_function("features", |b| {
+    group.bench_function("log_mel_front_end", |b| {
         b.iter(|| {
             let mut f = FrontEnd::new(16000.0).unwrap();
             let mut n = 0usize;
             for block in x.chunks(16000) {
-                f.push(block, |_| n += 1).unwrap();
+                f.push_log_mel(block, |_| n += 1).unwrap();
             }
             black_box(n)
         })

@@ -1,10 +1,10 @@
-//! Hooks for the training tools (`tools/train_vad/`, `tools/train_fgbg/`, `tools/train/`), the
-//! benchmarks and the fuzz targets; built with the cargo feature `dev` (off by default). Not a
-//! stable API: these follow the models.
+//! Hooks for the training tools (`tools/train/`, `tools/train_fgbg/`), the benchmarks and the
+//! fuzz targets; built with the cargo feature `dev` (off by default). Not a stable API: these
+//! follow the models.
 //!
 //! [`TemporalModel`] is the streaming forward pass of the temporal model of `tools/train/`
-//! (log-mel frames -> speech, background and overlap logits), checked against PyTorch; it is
-//! not in the analysis chain yet (tools/train/README.md says why and what is left).
+//! (log-mel frames -> speech, background and overlap logits), checked against PyTorch; the
+//! speech chain runs it.
 //!
 //! Besides the items below, `dev` adds [`Analyzer::keep_all_frames`] and
 //! [`Analyzer::model_inputs`] (the foreground/background model's inputs of every frame).
@@ -19,6 +19,6 @@ pub use crate::model::{
     LOOKAHEAD_FRAMES as TEMPORAL_LOOKAHEAD_FRAMES, MODEL_VERSION as TEMPORAL_MODEL_VERSION,
     N_INPUTS as TEMPORAL_N_INPUTS, N_OUTPUTS as TEMPORAL_N_OUTPUTS,
 };
-pub use crate::vad::features::{N_FEATURES as VAD_N_FEATURES, N_MELS as VAD_N_MELS};
 pub use crate::vad::segmenter::Segmenter;
+pub use crate::vad::N_MELS as VAD_N_MELS;
 pub use crate::vad::{front_end_config, validate_vad_rate, FrontEnd};

@@ -3,9 +3,10 @@
 //! Input: the VAD front end's linear power frames (512-point periodic Hann, hop 160 at
 //! 16 kHz, so frame `t` is centred at `t x 10 ms`). Nothing here runs a second FFT.
 //!
-//! Every cue is computed for frame `k` when the VAD's probability for `k` arrives; the VAD
-//! answers `CONTEXT` = 15 frames late, so the ring already holds `k + 15` and the cues can use
-//! 150 ms of lookahead without adding latency.
+//! Every cue is computed for frame `k` when the VAD's probability for `k` arrives; the
+//! temporal model answers frame `k` once frame `k + 14` (even `k`) or `k + 13` (odd `k`) is
+//! in (`crate::model::LOOKAHEAD_FRAMES`), so the ring already holds those frames and the
+//! cues use that much of their +-`SPAN` (150 ms) context ahead without adding latency.
 //!
 //! | cue | what | unit | why |
 //! |---|---|---|---|
@@ -20,10 +21,10 @@
 //! Levels are RMS dBFS of the band: `10 log10(2 sum_k P_k / (N sum_n w_n^2))` with `N = 512`
 //! and `sum w^2 = 192` for the periodic Hann, so a full-scale sine inside the band reads -3 dB.
 
-use crate::vad::features::{CONTEXT, N_BINS};
+use crate::vad::N_BINS;
 
-/// Frames of context on each side for the modulation cues.
-const SPAN: usize = CONTEXT;
+/// Frames of context on each side for the modulation cues (150 ms).
+const SPAN: usize = 15;
 /// Half-width of the level smoothing, frames (+-5 = 100 ms window, the baseline).
 const SMOOTH: usize = 5;
 /// Ring of raw frames: a power of two above `2 * SPAN + 3`.
@@ -109,7 +110,8 @@ struct RawFrame {
 }
 
 /// Streaming cue extractor: [`CueExtractor::push_frame`] every power frame as it arrives,
-/// then [`CueExtractor::next_cues`] for each frame in order, at most `CONTEXT` frames behind.
+/// then [`CueExtractor::next_cues`] for each frame in order, at most `RING_LEN - SPAN - 2`
+/// frames behind.
 #[derive(Debug, Clone)]
 pub struct CueExtractor {
     ring: Vec<RawFrame>,

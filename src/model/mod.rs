@@ -21,7 +21,7 @@
 mod inputs;
 #[cfg(test)]
 mod tests;
-// `MODEL_VERSION` is read by the training tools' hooks (`dev`) only.
+// `MODEL_VERSION` is read only by the `dev` hooks.
 #[cfg_attr(not(feature = "dev"), allow(dead_code))]
 mod weights;
 
@@ -166,12 +166,6 @@ impl TemporalModel {
             head_out: [0.0; 2 * N_OUTPUTS],
             frames_in: 0,
         }
-    }
-
-    /// Frames pushed so far.
-    #[cfg(any(test, feature = "dev"))]
-    pub fn frames_in(&self) -> usize {
-        self.frames_in
     }
 
     /// Pushes one frame's log-mel band levels (dB); `out` receives every frame whose logits

@@ -5,8 +5,7 @@
 //! foreground/background analyser both own one, so that their speech segments agree to the
 //! frame; what each does with a frame besides is its [`SpeechSink`].
 
-use super::features::{band_level_db, N_MELS};
-use super::front_end::{FrameSink, FrontEnd};
+use super::front_end::{band_level_db, FrameSink, FrontEnd, N_MELS};
 use super::segmenter::Segmenter;
 use super::{VadConfig, FRAME_SECONDS};
 use crate::error::{Error, Result};
@@ -24,7 +23,7 @@ pub trait SpeechSink {
     fn speech_frame(&mut self, p: f32, segmenter: &Segmenter);
 }
 
-/// Streaming front end, classifier and segmenter, for input at one sample rate.
+/// Streaming front end, temporal model and segmenter, for input at one sample rate.
 #[derive(Debug)]
 pub struct SpeechChain {
     sample_rate_hz: f64,
@@ -64,8 +63,6 @@ impl<S: SpeechSink> FrameSink for Link<'_, S> {
         self.model
             .push(self.log_mel, &mut |_, z| emit(segmenter, sink, z));
     }
-
-    fn features(&mut self, _row: &[f32; super::features::N_FEATURES]) {}
 }
 
 impl SpeechChain {

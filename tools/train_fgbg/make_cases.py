@@ -1,7 +1,7 @@
 """Generates the test clips of the issue's foreground/background cases into
 tests/fixtures/fgbg/ (reproducible, seed fixed): one short clip per case, built with the
 room, track and level helpers of ../shared/tools/make_mixtures.py from the HELD-OUT speakers
-of tools/train_vad/split.json (never seen in training).
+of tools/train_fgbg/split.json (never seen in training).
 
 Cases (T = 10 s unless stated; RT60 0.5-0.6 s; labels from the dry sources, as the generator
 makes them):

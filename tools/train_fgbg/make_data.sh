@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Generates the foreground/background model's data into target/train_fgbg/ (reproducible):
-#   train/   review clips from the TRAIN speakers of tools/train_vad/split.json (seed 4001)
+#   train/   review clips from the TRAIN speakers of tools/train_fgbg/split.json (seed 4001)
 #   tune/    other clips from the same TRAIN speakers (seed 5001): thresholds and calibration
 #   heldout/ clips from the HELD-OUT speakers only (seed 6001): speaker-disjoint figures
 # Each also holds bgonly/: about 1 in 6 extra clips with the foreground talker removed
@@ -20,7 +20,7 @@ rm -rf "$out"
 mkdir -p "$out"
 link_sources() { # $1 = split part (train|heldout), $2 = destination folder
   mkdir -p "$2"
-  "$py" - "$dev/sources" "$2" tools/train_vad/split.json "$1" <<'PY'
+  "$py" - "$dev/sources" "$2" tools/train_fgbg/split.json "$1" <<'PY'
 import json, os, sys
 src, dst, split, part = sys.argv[1:5]
 keep = set(json.load(open(split))[part]) | {"noise"}

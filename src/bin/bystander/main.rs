@@ -65,7 +65,7 @@ mod cli {
         /// (and *.uem) under DIR, or the *.wav under DIR named in one combined --reference
         /// RTTM (and --uem), per clip and pooled per folder, with optional peers.
         Eval(EvalArgs),
-        /// The hidden training subcommands (`features`, `tune-vad`, `fgbg-features`).
+        /// The hidden training subcommands (`tune-vad`, `fgbg-features`, `log-mel`).
         #[cfg(feature = "dev")]
         #[command(flatten)]
         Training(crate::training::TrainingCommand),

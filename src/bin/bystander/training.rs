@@ -1,11 +1,11 @@
-//! The hidden training subcommands, built with the cargo feature `dev`: `features` and
-//! `tune-vad` for `tools/train_vad/`, `fgbg-features` for `tools/train_fgbg/`, `log-mel`
-//! for `tools/train/`.
+//! The hidden training subcommands, built with the cargo feature `dev`: `tune-vad` (the
+//! segmenter settings), `fgbg-features` for `tools/train_fgbg/`, `log-mel` for
+//! `tools/train/`.
 
 use crate::batch::{gather, mirrored, parallel, write_whole};
 use crate::cli::{guarded, load_native, Failure};
 use crate::eval_cmd::find_clips;
-use bystander::dev::{FrontEnd, Segmenter, FGBG_N_INPUTS, VAD_N_FEATURES, VAD_N_MELS};
+use bystander::dev::{FrontEnd, Segmenter, FGBG_N_INPUTS, VAD_N_MELS};
 use bystander::eval::{frame_mask, Counts, Interval, VadScore};
 use bystander::formats::write_npy_f32;
 use bystander::options::vad_options;
@@ -16,10 +16,6 @@ use std::path::{Path, PathBuf};
 /// The hidden subcommands, flattened into the CLI's subcommands.
 #[derive(clap::Subcommand, Debug)]
 pub enum TrainingCommand {
-    /// Write the voice activity model's input features (float32 frames x features
-    /// .npy), for the training pipeline in tools/train_vad/.
-    #[command(hide = true)]
-    Features(FeaturesArgs),
     /// Choose the VAD segmenter settings on a tuning folder (never the dev clips): grid
     /// search maximising pooled frame F1 with < 3 % of non-speech clips' frames marked.
     #[command(hide = true)]
@@ -36,7 +32,6 @@ pub enum TrainingCommand {
 
 pub fn run(command: TrainingCommand) -> Result<(), Failure> {
     match command {
-        TrainingCommand::Features(args) => run_vad_features(&args),
         TrainingCommand::TuneVad(args) => tune_vad(&args.dir, args.max_nonspeech),
         TrainingCommand::FgbgFeatures(args) => run_fgbg_features(&args),
         TrainingCommand::LogMel(args) => run_log_mel(&args),
@@ -53,26 +48,6 @@ pub struct TuneArgs {
     max_nonspeech: f64,
 }
 
-#[derive(clap::Args, Debug)]
-pub struct FeaturesArgs {
-    /// Audio file.
-    file: PathBuf,
-    /// Output .npy (float32, frames x features).
-    #[arg(long)]
-    out: PathBuf,
-}
-
-fn run_vad_features(args: &FeaturesArgs) -> Result<(), Failure> {
-    let (out, _, _) = through_front_end(
-        &args.file,
-        |front, block, out| front.push(block, |row| out.extend_from_slice(row)),
-        |front, out| front.finish(|row| out.extend_from_slice(row)),
-    )?;
-    let n = VAD_N_FEATURES;
-    std::fs::write(&args.out, write_npy_f32(&[out.len() / n, n], &out))
-        .map_err(|e| Failure::Input(format!("{}: {e}", args.out.display())))
-}
-
 /// Grid search of the segmenter settings on a tuning folder; prints the best as JSON.
 fn tune_vad(dir: &Path, max_nonspeech: f64) -> Result<(), Failure> {
     let mut clips = Vec::new();
@@ -86,8 +61,8 @@ fn tune_vad(dir: &Path, max_nonspeech: f64) -> Result<(), Failure> {
         let activity = detect_speech(&samples, rate as f64, &VadConfig::default())
             .map_err(|e| Failure::Input(format!("{}: {e}", clip.wav.display())))?;
         let reference = clip.intervals()?;
-        // Non-speech clips: named ns_* (tools/train_vad) or with no reference speech at all
-        // (the data engine's `nonspeech` scenes).
+        // Non-speech clips: named ns_* (the former VAD training sets' convention) or with no
+        // reference speech at all (the data engine's `nonspeech` scenes).
         let nonspeech = clip.stem.starts_with("ns_") || reference.is_empty();
         data.push((nonspeech, activity.probabilities, reference, duration));
     }
@@ -261,13 +236,21 @@ fn run_log_mel(args: &LogMelArgs) -> Result<(), Failure> {
 /// `[i x 10 ms, (i + 1) x 10 ms)` and there are `floor(duration / 10 ms)` of them (a
 /// partial last frame is dropped). Row `i` is the front end's frame centred at `i x 10 ms`
 /// (its 32 ms window spans the label frame), so the rows lead the label frames by 5 ms.
+/// The input goes through a fresh VAD front end a second at a time.
 fn log_mel_rows(file: &Path) -> Result<(usize, Vec<f32>), Failure> {
-    let (mut data, samples, rate) = through_front_end(
-        file,
-        |front, block, out| front.push_log_mel(block, |row| out.extend_from_slice(row)),
-        |front, out| front.finish_log_mel(|row| out.extend_from_slice(row)),
-    )?;
-    let rows = label_frames(samples, rate).min(data.len() / VAD_N_MELS);
+    let (samples, rate) = load_native(file)?;
+    let fail = |e: bystander::Error| Failure::Input(format!("{}: {e}", file.display()));
+    let mut front = FrontEnd::new(rate as f64).map_err(fail)?;
+    let mut data = Vec::new();
+    for block in samples.chunks(rate as usize) {
+        front
+            .push_log_mel(block, |row| data.extend_from_slice(row))
+            .map_err(fail)?;
+    }
+    front
+        .finish_log_mel(|row| data.extend_from_slice(row))
+        .map_err(fail)?;
+    let rows = label_frames(samples.len(), rate).min(data.len() / VAD_N_MELS);
     data.truncate(rows * VAD_N_MELS);
     Ok((rows, data))
 }
@@ -275,22 +258,4 @@ fn log_mel_rows(file: &Path) -> Result<(usize, Vec<f32>), Failure> {
 /// The number of whole 10 ms frames in `samples` at `rate` Hz (the labels' convention).
 fn label_frames(samples: usize, rate: u32) -> usize {
     (samples as u64 * 100 / rate as u64) as usize
-}
-
-/// Feeds one file through a fresh VAD front end a second of input at a time; `push` and
-/// `finish` collect its rows. Returns the rows, the input's length in samples and its rate.
-fn through_front_end(
-    file: &Path,
-    push: impl Fn(&mut FrontEnd, &[f32], &mut Vec<f32>) -> bystander::Result<()>,
-    finish: impl Fn(&mut FrontEnd, &mut Vec<f32>) -> bystander::Result<()>,
-) -> Result<(Vec<f32>, usize, u32), Failure> {
-    let (samples, rate) = load_native(file)?;
-    let fail = |e: bystander::Error| Failure::Input(format!("{}: {e}", file.display()));
-    let mut front = FrontEnd::new(rate as f64).map_err(fail)?;
-    let mut out = Vec::new();
-    for block in samples.chunks(rate as usize) {
-        push(&mut front, block, &mut out).map_err(fail)?;
-    }
-    finish(&mut front, &mut out).map_err(fail)?;
-    Ok((out, samples.len(), rate))
 }
