@@ -17,8 +17,9 @@ use serde::{Deserialize, Serialize};
 pub struct VadConfig {
     /// Probability at which speech starts, `0 < threshold < 1`. **Default** 0.9.
     pub threshold: f32,
-    /// Probability below which speech may end; `None` = `threshold - 0.15` (at least 0.01).
-    /// **Default** 0.7.
+    /// Probability below which speech may end; `None` = `threshold - 0.2` (at least 0.01),
+    /// so that setting `threshold` alone keeps a valid pair. **Default** `None` (0.7 at the
+    /// default threshold).
     pub off_threshold: Option<f32>,
     /// Shortest segment kept, ms, `0..=10000`. **Default** 200.
     pub min_speech_ms: f64,
@@ -34,7 +35,7 @@ impl Default for VadConfig {
     fn default() -> Self {
         VadConfig {
             threshold: 0.9,
-            off_threshold: Some(0.7),
+            off_threshold: None,
             min_speech_ms: 200.0,
             min_silence_ms: 100.0,
             pad_before_ms: 50.0,
@@ -47,7 +48,7 @@ impl VadConfig {
     /// The effective off threshold.
     pub fn off_threshold(&self) -> f32 {
         self.off_threshold
-            .unwrap_or((self.threshold - 0.15).max(0.01))
+            .unwrap_or((self.threshold - 0.2).max(0.01))
     }
 
     /// Checks every field.
