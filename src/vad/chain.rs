@@ -5,7 +5,7 @@
 //! foreground/background analyser both own one, so that their speech segments agree to the
 //! frame; what each does with a frame besides is its [`SpeechSink`].
 
-use super::front_end::{band_level_db, FrameSink, FrontEnd, N_MELS};
+use super::front_end::{log_mel_row, FrameSink, FrontEnd, N_MELS};
 use super::segmenter::Segmenter;
 use super::{VadConfig, FRAME_SECONDS};
 use crate::error::{Error, Result};
@@ -56,9 +56,7 @@ impl<S: SpeechSink> FrameSink for Link<'_, S> {
     }
 
     fn mel_frame(&mut self, mel: &[f32]) {
-        for (l, &p) in self.log_mel.iter_mut().zip(mel) {
-            *l = band_level_db(p);
-        }
+        log_mel_row(mel, self.log_mel);
         let (segmenter, sink) = (&mut *self.segmenter, &mut *self.sink);
         self.model
             .push(self.log_mel, &mut |_, z| emit(segmenter, sink, z));

@@ -25,6 +25,14 @@ pub fn band_level_db(power: f32) -> f32 {
     crate::fastmath::db10(crate::fastmath::fmax(power, POWER_FLOOR))
 }
 
+/// One mel frame's band levels, dB ([`band_level_db`] per band), into `out`.
+#[inline]
+pub fn log_mel_row(mel: &[f32], out: &mut [f32; N_MELS]) {
+    for (l, &p) in out.iter_mut().zip(mel) {
+        *l = band_level_db(p);
+    }
+}
+
 /// The spectrogram configuration the detector runs on: the librosa preset's frames (512 /
 /// 160 at 16 kHz) as linear power, single-precision FFT (the model does not need float64);
 /// the preset's 64 Slaney mel bands are applied to the same frames (`front_end_mel`).
@@ -184,9 +192,7 @@ struct LogMelOnly<F>(F, [f32; N_MELS]);
 #[cfg(any(test, feature = "dev"))]
 impl<F: FnMut(&[f32; N_MELS])> FrameSink for LogMelOnly<F> {
     fn mel_frame(&mut self, mel: &[f32]) {
-        for (l, &p) in self.1.iter_mut().zip(mel) {
-            *l = band_level_db(p);
-        }
+        log_mel_row(mel, &mut self.1);
         (self.0)(&self.1)
     }
 }
