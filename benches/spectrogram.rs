@@ -1,5 +1,5 @@
 //! Native spectrogram throughput (criterion). Run: `cargo bench --bench spectrogram`.
-//! One group per preset and precision, over 60 s of 16 kHz audio fed in 1 s blocks, the way
+//! One group per preset and output, over 60 s of 16 kHz audio fed in 1 s blocks, the way
 //! a file reader feeds the stream; throughput is reported in samples/s (divide by 16000 for
 //! x real time).
 use bystander::options::{spectrogram_config, OptionValue};
@@ -22,32 +22,15 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("spectrogram_60s_16k");
     group.throughput(Throughput::Elements(x.len() as u64));
     group.sample_size(10);
-    let cases: [(&str, Vec<(&str, OptionValue)>); 5] = [
-        (
-            "librosa_logmel_double",
-            vec![("db", OptionValue::Bool(true))],
-        ),
-        (
-            "librosa_logmel_single",
-            vec![
-                ("db", OptionValue::Bool(true)),
-                ("precision", OptionValue::Str("single".into())),
-            ],
-        ),
+    let cases: [(&str, Vec<(&str, OptionValue)>); 3] = [
+        ("librosa_logmel", vec![("db", OptionValue::Bool(true))]),
         (
             "kaldi_fbank",
             vec![("preset", OptionValue::Str("kaldi".into()))],
         ),
         (
-            "linear_power_double",
+            "linear_power",
             vec![("output", OptionValue::Str("linear".into()))],
-        ),
-        (
-            "linear_power_single",
-            vec![
-                ("output", OptionValue::Str("linear".into())),
-                ("precision", OptionValue::Str("single".into())),
-            ],
         ),
     ];
     for (name, options) in cases {

@@ -90,8 +90,8 @@ pub use mel::{MelFilterbank, MelNorm, MelScale};
 pub use resample::{resample, Resampler};
 pub use segment::Segment;
 pub use spectrogram::{
-    spectrogram, LogScale, Output, Precision, Preset, Spectrogram, SpectrogramConfig,
-    SpectrogramStream, LIBROSA_AMPLITUDE_DB, LIBROSA_POWER_DB,
+    spectrogram, LogScale, Output, Preset, Spectrogram, SpectrogramConfig, SpectrogramStream,
+    LIBROSA_AMPLITUDE_DB, LIBROSA_POWER_DB,
 };
 pub use stft::{PadMode, Stft, StftConfig};
 pub use vad::{

@@ -2,7 +2,8 @@
 //!
 //! Wraps rubato's synchronous FFT resampler (`rubato::Fft`, overlap-add of windowed FFT
 //! chunks; BlackmanHarris anti-aliasing, cut-off near the lower Nyquist), which is exact for
-//! the fixed integer-rate ratios of audio files and costs a few FFTs per chunk. The
+//! the fixed integer-rate ratios of audio files and costs a few FFTs per chunk. It runs in
+//! `f64`, the spectrogram's FFT precision, so that the wasm links one copy of rustfft. The
 //! resampler's group delay is trimmed, so output sample `n` is at time `n / rate_out` like
 //! input sample `n` is at `n / rate_in`. A signal of `L` input samples gives
 //! `ceil(L * rate_out / rate_in)` output samples. Equal rates pass samples through.
@@ -15,19 +16,20 @@ use rubato::{Fft, FixedSync, Resampler as _};
 const CHUNK_LEN: usize = 1024;
 
 /// Largest sample magnitude passed to the FFT resampler; larger finite samples are clamped
-/// to it. Far beyond any audio (400 dB above full scale), it keeps the resampler's f32 FFT
-/// sums (at most about `1e12` times the largest sample, for the longest FFTs of the
-/// highest rates) finite: samples near `f32::MAX` overflowed them to NaN, and rubato panics
-/// on the NaN spectrum.
+/// to it. Far beyond any audio (400 dB above full scale), it keeps the FFT sums (at most
+/// about `1e12` times the largest sample, for the longest FFTs of the highest rates) and
+/// the `f32` output finite: samples near `f32::MAX` once overflowed the sums to NaN (in
+/// `f32`), and rubato panics on a NaN spectrum.
 const MAX_ABS_SAMPLE: f32 = 1e20;
 
 /// A streaming mono resampler with a fixed integer ratio.
 pub struct Resampler {
-    inner: Option<Fft<f32>>,
+    inner: Option<Fft<f64>>,
     rate_in: u32,
     rate_out: u32,
-    pending: Vec<f32>,
-    chunk_out: Vec<f32>,
+    /// Input not yet resampled, in `f64` (the FFT's precision).
+    pending: Vec<f64>,
+    chunk_out: Vec<f64>,
     /// Output samples still to drop at the start (the resampler's delay).
     delay_left: usize,
     received: usize,
@@ -66,7 +68,7 @@ impl Resampler {
         let inner = if rate_in == rate_out {
             None
         } else {
-            let fft = Fft::<f32>::new(
+            let fft = Fft::<f64>::new(
                 rate_in as usize,
                 rate_out as usize,
                 CHUNK_LEN,
@@ -121,7 +123,7 @@ impl Resampler {
         }
         self.pending.extend(samples.iter().map(|&x| {
             if x.is_finite() {
-                x.clamp(-MAX_ABS_SAMPLE, MAX_ABS_SAMPLE)
+                f64::from(x.clamp(-MAX_ABS_SAMPLE, MAX_ABS_SAMPLE))
             } else {
                 0.0
             }
@@ -177,7 +179,7 @@ impl Resampler {
             .map_err(|e| Error::InvalidState(format!("resampler: {e}")))?;
         let skip = self.delay_left.min(written);
         self.delay_left -= skip;
-        out.extend_from_slice(&self.chunk_out[skip..written]);
+        out.extend(self.chunk_out[skip..written].iter().map(|&y| y as f32));
         self.produced += written - skip;
         Ok(())
     }

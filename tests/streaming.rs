@@ -62,7 +62,6 @@ fn chunked_equals_batch_for_random_chunkings() {
             ("hopLength", Number(128.0)),
             ("padMode", Str("reflect".into())),
             ("output", Str("linear".into())),
-            ("precision", Str("single".into())),
         ]),
         config(&[("center", Bool(false)), ("output", Str("linear".into()))]),
     ];

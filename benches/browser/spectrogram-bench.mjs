@@ -8,14 +8,12 @@
 // playwright-core), generates the test signal once in the page (16 kHz, --minutes long)
 // and streams it in 1 s blocks through each system, timing only the push/finish loop:
 //   A bystander-simd         SIMD build, log-mel {preset:'librosa', db:true} (64 mels,
-//                            n_fft 512, hop 160, power 2, dB), default 'double' FFT
+//                            n_fft 512, hop 160, power 2, dB; the FFT in f64)
 //   B fftjs                  fft.js realTransform magnitude STFT, periodic Hann, 512/160
 //   C bystander-nosimd       no-SIMD build, same log-mel
-//   D bystander-simd-single  SIMD build, same log-mel, precision:'single'
 // Each system is warmed up once (on up to 60 s of audio), then runs alternate
-// A B C D A B C D ... for --runs rounds. Prints medians/min/max, x real time, the ratio
-// of medians (target: bystander >= 2x faster than fft.js), SIMD vs no-SIMD and double vs
-// single, and a final `RESULT {json}` line. --quick = 2 minutes, 2 runs (smoke test).
+// A B C A B C ... for --runs rounds. Prints medians/min/max, x real time, the ratio
+// of medians (target: bystander >= 2x faster than fft.js), SIMD vs no-SIMD, and a final `RESULT {json}` line. --quick = 2 minutes, 2 runs (smoke test).
 // Exits non-zero on page errors; a missed 2x target is reported but is not an error.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,12 +48,11 @@ function parseArgs(argv) {
 
 
 const LABELS = {
-  'bystander-simd': 'A bystander SIMD log-mel (double)',
+  'bystander-simd': 'A bystander SIMD log-mel',
   'fftjs': 'B fft.js magnitude STFT',
-  'bystander-nosimd': 'C bystander no-SIMD log-mel (double)',
-  'bystander-simd-single': 'D bystander SIMD log-mel (single)',
+  'bystander-nosimd': 'C bystander no-SIMD log-mel',
 };
-const ORDER = ['bystander-simd', 'fftjs', 'bystander-nosimd', 'bystander-simd-single'];
+const ORDER = ['bystander-simd', 'fftjs', 'bystander-nosimd'];
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
@@ -134,15 +131,12 @@ async function main() {
     const ratio = med.fftjs / med['bystander-simd'];
     const simdGain = med['bystander-nosimd'] / med['bystander-simd'];
     const nosimdVsJs = med.fftjs / med['bystander-nosimd'];
-    const singleGain = med['bystander-simd'] / med['bystander-simd-single'];
-    const singleVsJs = med.fftjs / med['bystander-simd-single'];
     const target = ratio >= 2;
     console.log('');
-    console.log(`bystander (SIMD, log-mel, double) is ${ratio.toFixed(2)}x faster than fft.js (ratio of medians ${med.fftjs.toFixed(3)} s / ${med['bystander-simd'].toFixed(3)} s)`);
+    console.log(`bystander (SIMD, log-mel) is ${ratio.toFixed(2)}x faster than fft.js (ratio of medians ${med.fftjs.toFixed(3)} s / ${med['bystander-simd'].toFixed(3)} s)`);
     console.log(`  2x target: ${target ? 'MET' : 'NOT MET'} (${ratio.toFixed(2)}x ${target ? '>=' : '<'} 2.00x)`);
     console.log(`bystander no-SIMD build is ${nosimdVsJs.toFixed(2)}x faster than fft.js`);
     console.log(`SIMD changed: SIMD build is ${simdGain.toFixed(2)}x the speed of the no-SIMD build (median ${med['bystander-nosimd'].toFixed(3)} s -> ${med['bystander-simd'].toFixed(3)} s, ${((1 - med['bystander-simd'] / med['bystander-nosimd']) * 100).toFixed(1)}% less time)`);
-    console.log(`precision: SIMD single is ${singleGain.toFixed(2)}x the speed of SIMD double (median ${med['bystander-simd'].toFixed(3)} s -> ${med['bystander-simd-single'].toFixed(3)} s); single vs fft.js: ${singleVsJs.toFixed(2)}x faster`);
 
     const result = {
       chromium: browser.version(), bystander: info.version, minutes: opts.minutes, runs: opts.runs,
@@ -153,7 +147,7 @@ async function main() {
       frames: Object.fromEntries(ORDER.map((s) => [s, last[s].frames])),
       wasmMemoryBytes: { simd: last['bystander-simd'].memBytes, nosimd: last['bystander-nosimd'].memBytes },
       ratioFftjsOverBystanderSimd: ratio, target2xMet: target,
-      simdSpeedup: simdGain, singleOverDoubleSpeedup: singleGain, baselineCheck: check,
+      simdSpeedup: simdGain, baselineCheck: check,
     };
     console.log(`RESULT ${JSON.stringify(result)}`);
     failIfErrors();

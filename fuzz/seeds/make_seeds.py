@@ -134,7 +134,7 @@ ANALYZER_OPTIONS = ["threshold", "offThreshold", "minSpeechMs", "minSilenceMs", 
 SPECTROGRAM_OPTIONS = ["preset", "nFft", "hopLength", "winLength", "window", "center",
                        "padMode", "power", "output", "nMels", "fMin", "fMax", "htk",
                        "melScale", "norm", "nMfcc", "db", "log", "amin", "ref", "topDb",
-                       "preemphasis", "removeDc", "sampleScale", "precision"]
+                       "preemphasis", "removeDc", "sampleScale"]
 
 
 def opts(names, pairs):
@@ -279,7 +279,7 @@ def spectrogram_seeds():
         [("output", v_word("linear")), ("center", v_bool(False)), ("padMode", v_word("reflect")),
          ("window", v_word("hamming")), ("nFft", v_num(num("Pow2", u8(10), boolean(False)))),
          ("winLength", v_any(800)), ("hopLength", v_num(num("Whole", u16(256)))),
-         ("precision", v_word("single")), ("power", v_any(1.0))],
+         ("power", v_any(1.0))],
         block_mix, "F32", f32(speech[:1500])))
     write("spectrogram_stream", "mel_htk_log", spectrogram_input(
         rate("R48000"),

@@ -27,8 +27,8 @@ def spectrogram(y: _Samples, sr: float, **options: _Option) -> npt.NDArray[np.fl
     Options: ``preset``, ``n_fft``, ``hop_length``, ``win_length``, ``window``, ``center``,
     ``pad_mode``, ``power``, ``output`` (``"linear"``, ``"mel"``, ``"mfcc"``), ``n_mels``,
     ``fmin``, ``fmax``, ``htk``, ``mel_scale``, ``norm``, ``n_mfcc``, ``db``, ``log``,
-    ``amin``, ``ref``, ``top_db``, ``preemphasis``, ``remove_dc``, ``sample_scale``,
-    ``precision``. Defaults: the librosa preset, a 64-band mel spectrogram with ``n_fft=512``
+    ``amin``, ``ref``, ``top_db``, ``preemphasis``, ``remove_dc``, ``sample_scale``.
+    Defaults: the librosa preset, a 64-band mel spectrogram with ``n_fft=512``
     and ``hop_length=160`` (10 ms at 16 kHz). NaN or infinite samples are analysed as
     silence, with a ``RuntimeWarning``.
     """

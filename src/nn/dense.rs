@@ -63,6 +63,36 @@ mod tests {
         }
     }
 
+    /// The summation order `dot` documents, written out one row at a time.
+    fn dot_in_documented_order(a: &[f32], b: &[f32]) -> f32 {
+        let mut acc = [0.0f32; 8];
+        for (i, (x, y)) in a.iter().zip(b).enumerate() {
+            acc[i % 8] += x * y;
+        }
+        ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))
+    }
+
+    #[test]
+    fn affine_sums_in_the_documented_order() {
+        // Every row must sum in the documented order exactly (native and wasm give the same
+        // bits only if they do), whatever the lengths' remainders.
+        for (n_out, n_in) in [(1usize, 5usize), (4, 8), (7, 13), (9, 66), (12, 3)] {
+            let w: Vec<f32> = (0..n_out * n_in)
+                .map(|i| ((i * 37 % 101) as f32 - 50.0) / 7.0)
+                .collect();
+            let x: Vec<f32> = (0..n_in)
+                .map(|i| ((i * 53 % 89) as f32 - 44.0) / 3.0)
+                .collect();
+            let bias: Vec<f32> = (0..n_out).map(|o| o as f32 * 0.1).collect();
+            let mut out = vec![0.0; n_out];
+            affine(&w, &bias, &x, &mut out);
+            for o in 0..n_out {
+                let want = bias[o] + dot_in_documented_order(&w[o * n_in..(o + 1) * n_in], &x);
+                assert_eq!(out[o].to_bits(), want.to_bits(), "{n_out}x{n_in} row {o}");
+            }
+        }
+    }
+
     #[test]
     fn affine_is_rows_times_input_plus_bias() {
         let w = [1.0, 2.0, 3.0, -1.0, 0.0, 0.5];

@@ -1,10 +1,10 @@
-//! The spectrogram options: one table from `preset` to `precision`.
+//! The spectrogram options: one table from `preset` to `sampleScale`.
 
 use super::{apply_rows, check_names, names, Kind, Max, OptionDoc, OptionMap, OptionSpec};
 use super::{OptionValue, OptionValue::*};
 use crate::error::{Error, Result};
 use crate::mel::{MelNorm, MelScale};
-use crate::spectrogram::{LogScale, Output, Precision, Preset, SpectrogramConfig};
+use crate::spectrogram::{LogScale, Output, Preset, SpectrogramConfig};
 use crate::stft::{PadMode, MAX_N_FFT, MIN_N_FFT};
 use crate::window::WindowKind;
 
@@ -63,7 +63,7 @@ fn db(c: &SpectrogramConfig) -> Option<(f32, f32, Option<f32>)> {
 /// The table. Its order is the order of the names an unknown-name error lists and of the
 /// effective options; values apply in this order after `preset` (`htk` before `melScale`,
 /// so `melScale` wins).
-const ROWS: [Row; 25] = [
+const ROWS: [Row; 24] = [
     Row {
         name: "preset",
         python: "preset",
@@ -326,19 +326,6 @@ const ROWS: [Row; 25] = [
         doc: "Subtract each frame's mean (Kaldi)",
     },
     number_row!("sampleScale", "sample_scale" => stft.sample_scale, finite, "Factor applied to the samples (Kaldi: 32768, 16-bit integer scale)"),
-    Row {
-        name: "precision",
-        python: "precision",
-        kind: Kind::Choice {
-            values: &["double", "single"],
-            set: |d, s| {
-                d.precision = s.parse::<Precision>()?;
-                Ok(())
-            },
-        },
-        get: |c| text(c.precision.as_str()),
-        doc: "Precision of framing and FFT: double (librosa-exact) or single (faster)",
-    },
 ];
 
 const PRESET: &Row = &ROWS[0];

@@ -1,5 +1,5 @@
 //! Spectrogram configuration: [`SpectrogramConfig`], the [`Preset`]s it starts from, what a
-//! row holds ([`Output`]), the log scale and the FFT precision, and their validation.
+//! row holds ([`Output`]), the log scale, and their validation.
 
 use crate::error::{Error, Result};
 use crate::mel::{MelFilterbank, MelNorm, MelScale};
@@ -98,25 +98,6 @@ pub enum LogScale {
     },
 }
 
-/// Arithmetic precision of the framing and FFT stages (everything after `|X|^2` is `f32`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Precision {
-    /// `f64` FFT: values far below a frame's peak (down to the 80 dB of `top_db` and beyond)
-    /// match librosa's float64 output to 1e-3 dB.
-    #[default]
-    Double,
-    /// `f32` FFT: about 1.5x faster in wasm with SIMD; rounding noise sits about 140 dB
-    /// below each frame's peak, so values more than ~70 dB under their frame's peak can be
-    /// off by more than 1e-3 dB.
-    Single,
-}
-
-option_names!(Precision, field "precision", expected "\"double\" or \"single\"", {
-    Double => "double" | "f64",
-    Single => "single" | "f32",
-});
-
 /// Full spectrogram configuration. Build one from a [`Preset`] and change fields, then
 /// validate it through [`SpectrogramStream::new`](super::SpectrogramStream::new).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -128,8 +109,6 @@ pub struct SpectrogramConfig {
     pub preset: Preset,
     /// Framing and per-frame processing.
     pub stft: StftConfig,
-    /// FFT precision. **Default** double.
-    pub precision: Precision,
     /// Exponent applied to magnitudes: 1 = magnitude, 2 = power. **Default** 2.
     pub power: f32,
     /// What a row holds. **Default** mel.
@@ -181,7 +160,6 @@ impl SpectrogramConfig {
             sample_rate_hz,
             preset,
             stft: StftConfig::default(),
-            precision: Precision::Double,
             power: 2.0,
             output: Output::Mel,
             n_mels: 64,

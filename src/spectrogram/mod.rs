@@ -15,7 +15,7 @@ mod stream;
 
 pub use batch::{spectrogram, Spectrogram};
 pub use config::{
-    validate_sample_rate, LogScale, Output, Precision, Preset, SpectrogramConfig,
-    LIBROSA_AMPLITUDE_DB, LIBROSA_POWER_DB, MAX_SAMPLE_RATE_HZ, MIN_SAMPLE_RATE_HZ,
+    validate_sample_rate, LogScale, Output, Preset, SpectrogramConfig, LIBROSA_AMPLITUDE_DB,
+    LIBROSA_POWER_DB, MAX_SAMPLE_RATE_HZ, MIN_SAMPLE_RATE_HZ,
 };
 pub use stream::SpectrogramStream;

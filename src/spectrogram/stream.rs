@@ -1,7 +1,7 @@
-//! The streaming engine: [`SpectrogramStream`] frames the samples through the STFT in the
-//! configured precision and turns each spectrum into one row (power, mel bank, log, DCT).
+//! The streaming engine: [`SpectrogramStream`] frames the samples through the STFT (in
+//! `f64`) and turns each spectrum into one row (power, mel bank, log, DCT).
 
-use super::config::{LogScale, Output, Precision, SpectrogramConfig};
+use super::config::{LogScale, Output, SpectrogramConfig};
 use crate::error::Result;
 use crate::fastmath;
 use crate::mel::MelFilterbank;
@@ -169,27 +169,15 @@ pub fn apply_top_db(data: &mut [f32], top_db: f32) {
     }
 }
 
-/// The STFT in the configured precision (a closed enum, so the per-frame call inlines).
-enum AnyStft {
-    Single(Stft<f32>),
-    Double(Stft<f64>),
-}
-
-impl std::fmt::Debug for AnyStft {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AnyStft::Single(s) => s.fmt(f),
-            AnyStft::Double(s) => s.fmt(f),
-        }
-    }
-}
-
 /// A streaming spectrogram: push blocks of samples, get complete rows appended to a
 /// caller-owned buffer.
 #[derive(Debug)]
 pub struct SpectrogramStream {
     config: SpectrogramConfig,
-    stft: AnyStft,
+    /// In `f64`, the only FFT precision linked: librosa's float64 values to 1e-3 dB far
+    /// below a frame's peak, and one copy of rustfft's code in the wasm (a second, `f32`,
+    /// cost 72 KB gzipped; docs/npm.md).
+    stft: Stft<f64>,
     pub(super) stages: FrameStages,
 }
 
@@ -200,10 +188,7 @@ impl SpectrogramStream {
     /// As [`SpectrogramConfig::validate`].
     pub fn new(config: SpectrogramConfig) -> Result<Self> {
         config.validate()?;
-        let stft = match config.precision {
-            Precision::Single => AnyStft::Single(Stft::new(config.stft.clone())?),
-            Precision::Double => AnyStft::Double(Stft::new(config.stft.clone())?),
-        };
+        let stft = Stft::new(config.stft.clone())?;
         Ok(SpectrogramStream {
             stft,
             stages: FrameStages::new(&config)?,
@@ -223,26 +208,17 @@ impl SpectrogramStream {
 
     /// Rows emitted so far.
     pub fn frames_emitted(&self) -> usize {
-        match &self.stft {
-            AnyStft::Single(s) => s.frames_emitted(),
-            AnyStft::Double(s) => s.frames_emitted(),
-        }
+        self.stft.frames_emitted()
     }
 
     /// Samples pushed so far.
     pub fn samples_received(&self) -> usize {
-        match &self.stft {
-            AnyStft::Single(s) => s.samples_received(),
-            AnyStft::Double(s) => s.samples_received(),
-        }
+        self.stft.samples_received()
     }
 
     /// Samples pushed so far that were NaN or infinite (analysed as silence).
     pub fn non_finite_samples(&self) -> usize {
-        match &self.stft {
-            AnyStft::Single(s) => s.non_finite_samples(),
-            AnyStft::Double(s) => s.non_finite_samples(),
-        }
+        self.stft.non_finite_samples()
     }
 
     /// Appends the rows completed by `samples` to `out` (`bins()` values each) and returns
@@ -264,10 +240,7 @@ impl SpectrogramStream {
 
     /// Starts a new signal with the same configuration.
     pub fn reset(&mut self) {
-        match &mut self.stft {
-            AnyStft::Single(s) => s.reset(),
-            AnyStft::Double(s) => s.reset(),
-        }
+        self.stft.reset();
     }
 
     /// Pushes `samples` (or finishes on `None`). With `mfcc_as_db`, MFCC output yields dB
@@ -279,11 +252,9 @@ impl SpectrogramStream {
         mfcc_as_db: bool,
     ) -> Result<usize> {
         let stages = &mut self.stages;
-        match (&mut self.stft, samples) {
-            (AnyStft::Single(s), Some(x)) => s.push(x, |sp| stages.process(sp, out, mfcc_as_db)),
-            (AnyStft::Single(s), None) => s.finish(|sp| stages.process(sp, out, mfcc_as_db)),
-            (AnyStft::Double(s), Some(x)) => s.push(x, |sp| stages.process(sp, out, mfcc_as_db)),
-            (AnyStft::Double(s), None) => s.finish(|sp| stages.process(sp, out, mfcc_as_db)),
+        match samples {
+            Some(x) => self.stft.push(x, |sp| stages.process(sp, out, mfcc_as_db)),
+            None => self.stft.finish(|sp| stages.process(sp, out, mfcc_as_db)),
         }
     }
 }

@@ -10,7 +10,7 @@ use super::ANALYSIS_RATE_HZ;
 use crate::error::{Error, Result};
 use crate::mel::MelFilterbank;
 use crate::resample::Resampler;
-use crate::spectrogram::{Output, Precision, Preset, SpectrogramConfig, SpectrogramStream};
+use crate::spectrogram::{Output, Preset, SpectrogramConfig, SpectrogramStream};
 
 /// Mel bands per frame.
 pub const N_MELS: usize = 64;
@@ -34,11 +34,10 @@ pub fn log_mel_row(mel: &[f32], out: &mut [f32; N_MELS]) {
 }
 
 /// The spectrogram configuration the detector runs on: the librosa preset's frames (512 /
-/// 160 at 16 kHz) as linear power, single-precision FFT (the model does not need float64);
+/// 160 at 16 kHz) as linear power;
 /// the preset's 64 Slaney mel bands are applied to the same frames (`front_end_mel`).
 pub fn front_end_config() -> SpectrogramConfig {
     SpectrogramConfig {
-        precision: Precision::Single,
         output: Output::Linear,
         ..SpectrogramConfig::preset(Preset::Librosa, ANALYSIS_RATE_HZ as f64)
     }

@@ -51,8 +51,6 @@ export interface SpectrogramOptions {
   removeDc?: boolean | null;
   /** Factor applied to the samples (Kaldi: 32768, 16-bit integer scale): a number (Python `sample_scale`). @default 1 */
   sampleScale?: number | null;
-  /** Precision of framing and FFT: double (librosa-exact) or single (faster): "double" or "single" (Python `precision`). @default "double" */
-  precision?: "double" | "single" | null;
 }
 
 /** Options of `spectrogramImage`, `spectrogramTile`, `spectrogramTileRange` and `SpectrogramImageStream`: the STFT options of `SpectrogramOptions` and the image's (`fMin` and `fMax` are the image's frequency range). */
