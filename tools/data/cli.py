@@ -50,10 +50,11 @@ def bank(seed, split_no, n, cache_dir, jobs):
         return pickle.load(f)
 
 
-def schedule(rng, n):
-    """n (scenario, with_copy) in proportion to the weights (largest remainder), shuffled."""
+def schedule(rng, n, weights=None):
+    """n (scenario, with_copy) in proportion to the weights (largest remainder), shuffled;
+    `weights` ({scenario: weight}) replaces the SCENARIOS weights (unnamed ones: 0)."""
     names = list(scenes.SCENARIOS)
-    w = np.array([scenes.SCENARIOS[s][0] for s in names], float)
+    w = np.array([weights.get(s, 0) if weights else scenes.SCENARIOS[s][0] for s in names], float)
     q = w / w.sum() * n
     k = np.floor(q).astype(int)
     for i in np.argsort(-(q - k))[: n - k.sum()]:
@@ -79,12 +80,15 @@ def stats(fg, bg):
 def _clip_task(args):
     split, split_no, idx, (scenario, with_copy) = args
     seed, pools, out_dir = G["seed"], G["pools"][split], os.path.join(G["out"], split)
-    rng = np.random.default_rng([seed, split_no, idx])
+    # stream 0: the data set of build.sh; another stream draws other clips (named apart)
+    # from the same splits, rooms and material.
+    key = [seed, split_no, idx] + ([G["stream"]] if G["stream"] else [])
+    rng = np.random.default_rng(key)
     mix, fg, bg, params = scenes.make_clip(rng, pools, scenario, G["max_s"])
     y, dev = scenes.finish(rng, mix)
-    clip_id = f"{split}_{idx:05d}"
+    clip_id = f"{split}_s{G['stream']}_{idx:05d}" if G["stream"] else f"{split}_{idx:05d}"
     write_clip(out_dir, clip_id, y, fg, bg)
-    base = dict(clip_id=clip_id, split=split, seed=[seed, split_no, idx], **params, device=dev, **stats(fg, bg))
+    base = dict(clip_id=clip_id, split=split, seed=key, **params, device=dev, **stats(fg, bg))
     lines = [dict(base, file=clip_id + ".wav", copy_of=None)]
     if with_copy:
         yc, ch = channel.apply_copy_channel(rng, y)
@@ -113,7 +117,24 @@ def main():
     ap.add_argument("--hours", type=float, default=24.0)
     ap.add_argument("--tiny", action="store_true", help="about a minute of audio (CI)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--splits", default=",".join(splits_mod.SPLITS),
+                    help="which splits to write (comma-separated; default all)")
+    ap.add_argument("--scenarios", help="SCENARIO=WEIGHT,... drawn instead of the default shares "
+                    "(e.g. bg_alone=1,loud_talker=1); unnamed scenarios are not drawn")
+    ap.add_argument("--stream", type=int, default=0,
+                    help="another stream of clips from the same splits (clip seeds [seed, split, k, "
+                    "stream], names SPLIT_sSTREAM_NNNNN); 0 = the default data set")
     a = ap.parse_args()
+    a.out = os.path.abspath(a.out)  # music renders are read by path, relative to the corpus otherwise
+    weights = None
+    if a.scenarios:
+        weights = {k: float(v) for k, v in (w.split("=", 1) for w in a.scenarios.split(","))}
+        unknown = sorted(set(weights) - set(scenes.SCENARIOS))
+        if unknown:
+            ap.error(f"unknown scenarios: {', '.join(unknown)}")
+    chosen = a.splits.split(",")
+    if set(chosen) - set(splits_mod.SPLITS):
+        ap.error(f"--splits: one or more of {', '.join(splits_mod.SPLITS)}")
     t_start = time.time()
     corpus = os.path.join(a.shared, "data", "corpus")
     catalogue = cat.load_catalogue(corpus)
@@ -135,22 +156,24 @@ def main():
     speakers = cat.speech_speakers(catalogue)
     meetings = cat.load_meetings(corpus)
     measured = {s: [(f, rooms.load_measured(os.path.join(corpus, f))) for f in sp["rirs"][s]] for s in sp["rirs"]}
-    G.update(seed=a.seed, out=a.out, max_s=8.0 if a.tiny else 30.0, pools={
+    G.update(seed=a.seed, stream=a.stream, out=a.out, max_s=8.0 if a.tiny else 30.0, pools={
         s: scenes.Pools(corpus, s, sp, speakers, catalogue, meetings, banks[s], measured[s], midi[s])
         for s in splits_mod.SPLITS})
     tasks = []
     for i, s in enumerate(splits_mod.SPLITS):
+        if s not in chosen:
+            continue
         d = os.path.join(a.out, s)
         if os.path.isdir(d):
             shutil.rmtree(d)
         os.makedirs(d)
         n = 2 if a.tiny else max(1, round(a.hours * 3600 * SPLIT_SHARE[s] / MEAN_CLIP_S))
         rng = np.random.default_rng([a.seed, 99, i])
-        sched = [("fg_only", True), ("nonspeech", False)] if a.tiny else schedule(rng, n)
+        sched = [("fg_only", True), ("nonspeech", False)] if a.tiny else schedule(rng, n, weights)
         if a.tiny and s == "train":
             sched = [("talker_tv", True), ("nonspeech", True), ("meeting", False)]
         tasks += [(s, i, k, sc) for k, sc in enumerate(sched)]
-    manifests = {s: [] for s in splits_mod.SPLITS}
+    manifests = {s: [] for s in chosen}
     with Pool(a.jobs) as p:
         for done, lines in enumerate(p.imap(_clip_task, tasks, chunksize=4), 1):
             manifests[lines[0]["split"]] += lines
@@ -160,7 +183,8 @@ def main():
         with open(os.path.join(a.out, s, "manifest.jsonl"), "w") as f:
             for line in lines:
                 f.write(json.dumps(line) + "\n")
-    copy_eval_ami(corpus, meetings, sorted(sp["ami"]["eval_only"]), os.path.join(a.out, "eval_ami"))
+    if set(chosen) == set(splits_mod.SPLITS):
+        copy_eval_ami(corpus, meetings, sorted(sp["ami"]["eval_only"]), os.path.join(a.out, "eval_ami"))
     hours = sum(l["duration_s"] for ls in manifests.values() for l in ls) / 3600
     cpu = sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
               for f in ("ru_utime", "ru_stime"))

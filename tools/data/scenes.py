@@ -28,7 +28,13 @@ SCENARIOS = {
     "meeting": (4, ["meeting"]),
     "bg_only": (8, None),  # one or two of talker / tv / other_room, no foreground
     "nonspeech": (20, None),
+    # Drawn only on request (`cli.py --scenarios`): the scenes the labeller's hard cases
+    # need more of. One far source and nobody near (the anchor rests on it), and a far
+    # talker only 3-8 dB under the near one (LOUD_TALKER_REL_DB).
+    "bg_alone": (0, None),
+    "loud_talker": (0, ["talker:any"]),
 }
+LOUD_TALKER_REL_DB = (3, 8)
 FG_CORPUS_WEIGHT = {"ls": 0.4, "vctk": 0.3, "sc": 0.13, "fsdd": 0.05, "mycroft": 0.06, "cv": 0.02, "fs": 0.02, "ami": 0.02}
 NONSPEECH_KINDS = ["music", "midi", "midi_tv", "noise", "typing", "dishes", "room_tone", "noise_music"]
 
@@ -267,13 +273,15 @@ def make_clip(rng, pools, scenario, max_s=30.0):
         return mix, fg, bg, params
     used = set()
     sources = []
-    if scenario == "bg_only":
+    if scenario in ("bg_only", "bg_alone"):
         kinds = [["talker:continuous", "talker:intermittent", "tv", "other_room"][int(rng.integers(4))]]
-        if rng.random() < 0.3:
+        if scenario == "bg_only" and rng.random() < 0.3:
             kinds.append(["talker:intermittent", "tv"][int(rng.integers(2))])
         ref = REF_DBFS - float(rng.uniform(0, 20))
     else:
         kinds = list(SCENARIOS[scenario][1])
+        if kinds == ["talker:any"]:
+            kinds = [["talker:continuous", "talker:intermittent", "talker:overlap"][int(rng.integers(3))]]
         spk = pools.pick_speaker(rng, used)
         used.add(spk)
         dry, fg, placed = build_track(rng, pools, [spk], n, "fg")
@@ -292,7 +300,7 @@ def make_clip(rng, pools, scenario, max_s=30.0):
         lev = active_level_db(y, act)
         if lev is None:
             continue
-        lo, hi = REL_DB[p["kind"]]
+        lo, hi = LOUD_TALKER_REL_DB if scenario == "loud_talker" else REL_DB[p["kind"]]
         target = ref - float(rng.uniform(lo, hi)) if fg.any() else ref - float(rng.uniform(0, 8))
         mix += y * 10 ** ((target - lev) / 20)
         bg |= act

@@ -2,7 +2,7 @@
 calibrates its segment confidence.
 
   python train.py dump  --bin BIN DIR OUT.npz     model inputs + frame targets of every clip
-  python train.py fit   --out weights.rs TRAIN.npz [--hidden 16]
+  python train.py fit   --out weights.rs TRAIN.npz [MORE.npz ...] [--hidden 16]
   python train.py calibrate --bin BIN --weights weights.rs DIR   Platt scaling, in place
 
 Model inputs come from `bystander fgbg-features` (the crate's own front end, cues and
@@ -76,7 +76,7 @@ def cmd_dump(a):
             out = os.path.join(tmp, os.path.basename(w) + ".npy")
             subprocess.run([a.bin, "fgbg-features", w, "--out", out], check=True)
             return np.load(out)
-        with ThreadPoolExecutor(os.cpu_count() or 2) as ex:
+        with ThreadPoolExecutor(a.jobs or os.cpu_count() or 2) as ex:
             feats = list(ex.map(one, wavs))
     xs, cls, filled, ov, clip = [], [], [], [], []
     for k, (w, f) in enumerate(zip(wavs, feats)):
@@ -94,11 +94,14 @@ def scenario_weights(a):
     (tools/data/): a scenario's clips enter the fit N times (1 when not named)."""
     if not a.weight:
         return None
+    if not a.data:
+        sys.exit("--weight needs --data (the data sets whose manifest.jsonl names the scenarios)")
     want = {k: int(v) for k, v in (w.split("=", 1) for w in a.weight)}
     scen = {}
-    for line in open(os.path.join(a.data, "manifest.jsonl")):
-        m = json.loads(line)
-        scen[m["clip_id"] + ".wav"] = m["scenario"]
+    for data in a.data:
+        for line in open(os.path.join(data, "manifest.jsonl")):
+            m = json.loads(line)
+            scen[m["clip_id"] + ".wav"] = m["scenario"]
     return want, scen
 
 
@@ -120,8 +123,9 @@ def training_rows(d, weights=None):
 
 def cmd_fit(a):
     from sklearn.neural_network import MLPClassifier
-    d = np.load(a.train)
-    x, y = training_rows(d, scenario_weights(a))
+    w = scenario_weights(a)
+    rows = [training_rows(np.load(t), w) for t in a.train]
+    x, y = np.concatenate([r[0] for r in rows]), np.concatenate([r[1] for r in rows])
     if a.max_rows and len(x) > a.max_rows:
         # A seeded subsample: the 24 h set has millions of rows; an MLP this small learns
         # what it can from a million.
@@ -213,12 +217,14 @@ def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("dump"); p.add_argument("--bin", required=True); p.add_argument("dir"); p.add_argument("out")
+    p.add_argument("--jobs", type=int, default=0, help="clips at once (default: one per core)")
     p = sub.add_parser("fit"); p.add_argument("--out", required=True); p.add_argument("--hidden", type=int, default=16)
     p.add_argument("--weight", action="append", default=[], metavar="SCENARIO=N",
                    help="repeat the rows of a scenario's clips N times (needs --data)")
-    p.add_argument("--data", help="the data set folder whose manifest.jsonl names each clip's scenario")
+    p.add_argument("--data", action="append", default=[],
+                   help="a data set folder whose manifest.jsonl names each clip's scenario (repeatable)")
     p.add_argument("--max-rows", type=int, default=0, help="fit on a seeded subsample of this many rows")
-    p.add_argument("--check"); p.add_argument("train")
+    p.add_argument("--check"); p.add_argument("train", nargs="+")
     p = sub.add_parser("calibrate"); p.add_argument("--bin", required=True); p.add_argument("--weights", required=True)
     p.add_argument("dir")
     a = ap.parse_args()

@@ -40,8 +40,11 @@ def main():
               and s["falseBackgroundOnSilence"] < 0.04)
         row = (s["labelAccuracy"], thr, pen, min_ms, s["foregroundRecall"], s["backgroundRecall"],
                s["backgroundPrecision"], clean, sil, s["falseBackgroundOnSilence"])
-        print("acc %.4f thr %.2f penalty %2d minLabelMs %3d | fgR %.3f bgR %.3f bgP %.3f fgClean %s | sil %.1f bgSil %.3f%s"
-              % (*row[:7], "-" if clean is None else "%.3f" % clean, sil, row[9], "" if ok else "  (rejected)"),
+        opt = lambda v: "-" if v is None else "%.3f" % v  # noqa: E731
+        print("acc %.4f thr %.2f penalty %2d minLabelMs %3d | fgR %.3f bgR %.3f bgP %.3f fgClean %s | sil %.1f bgSil %.3f"
+              " | ECE %s AUROC %s%s"
+              % (*row[:7], opt(clean), sil, row[9], opt(s["expectedCalibrationError"]), opt(s["backgroundAuroc"]),
+                 "" if ok else "  (rejected)"),
               flush=True)
         if ok and (best is None or row[0] > best[0]):
             best = row
