@@ -4,8 +4,8 @@
 # (Python, tools/venv.sh scoring), the Python package (python/: `pip install ./python` builds it
 # with maturin; tests/python/test_package.py and test_dask.py with pytest, tools/venv.sh
 # python), wasm tests in Node and in headless Chromium, the wasm package build (prints gzipped
-# sizes), the demo page tests in Chromium, and a smoke run of the browser benchmark. Sets up
-# missing tools first (scripts/setup.sh).
+# sizes), the demo page tests in Chromium, smoke runs of the browser benchmarks and, when the
+# training corpus is there, of the model pipeline. Sets up missing tools first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -40,4 +40,15 @@ run "npm package: pack; Vite, webpack and no-bundler apps in Chromium; worker AP
   sh -c 'bash scripts/package.sh --no-wasm-build && node --test tests/integration/'
 run "browser spectrogram benchmark smoke run" node benches/browser/spectrogram-bench.mjs --quick
 run "browser VAD benchmark smoke run" node benches/browser/vad-bench.mjs --quick
+# The detection model's pipeline on a tiny slice (tools/train/smoke.sh: data engine, log-mel,
+# one epoch, evaluation, int8 export into a scratch copy, the Rust parity test on it). It needs
+# the training corpus, which lives outside the repository (../shared/data/corpus, or
+# BYSTANDER_SHARED): without it the step says so and is skipped.
+shared="${BYSTANDER_SHARED:-../shared}"
+if [ -d "$shared/data/corpus" ]; then
+  run "model pipeline smoke run (tiny data, one epoch, export, parity)" \
+    env BYSTANDER_SHARED="$(cd "$shared" && pwd)" bash tools/train/smoke.sh
+else
+  printf '\n== test: model pipeline smoke run: SKIPPED, no corpus at %s/data/corpus\n' "$shared"
+fi
 printf '\nsteps: %d passed, 0 failed\n' "$passed"

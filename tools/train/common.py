@@ -9,7 +9,8 @@ from torch import nn
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = os.environ.get("BYSTANDER_DATA", os.path.join(REPO, "target", "data"))
-CACHE = os.path.join(REPO, "target", "train")
+# Log-mel frames, packed splits and trained models; BYSTANDER_TRAIN_CACHE moves them (smoke.sh).
+CACHE = os.environ.get("BYSTANDER_TRAIN_CACHE", os.path.join(REPO, "target", "train"))
 N_MELS = 64
 # Speech bands for the frame level (mel bands 3..41, ~140-2660 Hz: the VAD features' range).
 LEVEL_BANDS = (3, 41)

@@ -38,6 +38,8 @@ def main():
     ap.add_argument("--bin", default=os.path.join(REPO, "target", "release", "bystander"))
     ap.add_argument("--version", required=True, help="model version string, e.g. temporal-1")
     ap.add_argument("--note", default="", help="training summary for the generated header")
+    ap.add_argument("--root", default=REPO,
+                    help="the crate to write into (src/model/, tests/fixtures/model/); default this one")
     args = ap.parse_args()
     model = Model()
     model.load_state_dict(torch.load(args.model))
@@ -48,7 +50,7 @@ def main():
     model.load_state_dict({k: torch.from_numpy(dequantise(*sq, tuple(state[k].shape)))
                            for k, sq in zip(ORDER, quantised)})
     model.eval()
-    out_dir = os.path.join(REPO, "src", "model")
+    out_dir = os.path.join(args.root, "src", "model")
     with open(os.path.join(out_dir, "weights.i8"), "wb") as f:
         for sc, q in quantised:
             f.write(sc.astype("<f4").tobytes())
@@ -106,7 +108,7 @@ const _: () = {{
         xi = torch.cat([xi, xi.new_zeros(1, xi.shape[1])])
     with torch.no_grad():
         logits = model(xi[None])[0, :n].numpy().astype("<f4")
-    fixture = os.path.join(REPO, "tests", "fixtures", "model")
+    fixture = os.path.join(args.root, "tests", "fixtures", "model")
     os.makedirs(fixture, exist_ok=True)
     logits.tofile(os.path.join(fixture, "two_talkers.logits.f32"))
     print(f"exported {args.version}: {n_weights} weights ({n_bytes} bytes); parity fixture "
