@@ -177,7 +177,7 @@ impl Labeller {
         let confident = span.iter().filter(|r| r.p() >= 0.5).count();
         let (mut sum, mut count) = (0.0f64, 0usize);
         for r in span.iter().filter(|r| confident == 0 || r.p() >= 0.5) {
-            sum += 10f64.powf(r.cue(Cue::Level) as f64 / 10.0);
+            sum += crate::fastmath::power_from_db(r.cue(Cue::Level) as f64);
             count += 1;
         }
         let level_db = (10.0 * (sum / count as f64).log10()) as f32;

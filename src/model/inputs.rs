@@ -33,11 +33,9 @@ impl InputNormaliser {
     pub fn push(&mut self, log_mel_db: &[f32; N_MELS], out: &mut [f32; N_INPUTS]) {
         let (lo, hi) = LEVEL_BANDS;
         // Mean power of the speech bands, as common.normalise computes it (float64).
-        // 10^(d/10) as exp(d ln(10)/10): the same value to an ulp of f64, and in wasm, where
-        // both are software, exp is the cheaper of the two (38 calls a frame).
         let mean: f64 = log_mel_db[lo..hi]
             .iter()
-            .map(|&d| (d as f64 * (std::f64::consts::LN_10 / 10.0)).exp())
+            .map(|&d| crate::fastmath::power_from_db(d as f64))
             .sum::<f64>()
             / (hi - lo) as f64;
         let level = 10.0 * (mean + 1e-20).log10();
