@@ -61,6 +61,16 @@ pub fn fmax(a: f32, b: f32) -> f32 {
     }
 }
 
+/// `min(a, b)` for inputs known not to be NaN, as [`fmax`].
+#[inline(always)]
+pub fn fmin(a: f32, b: f32) -> f32 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

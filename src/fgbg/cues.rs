@@ -21,6 +21,7 @@
 //! Levels are RMS dBFS of the band: `10 log10(2 sum_k P_k / (N sum_n w_n^2))` with `N = 512`
 //! and `sum w^2 = 192` for the periodic Hann, so a full-scale sine inside the band reads -3 dB.
 
+use crate::fastmath::{fmax, fmin};
 use crate::vad::N_BINS;
 
 /// Frames of context on each side for the modulation cues (150 ms).
@@ -134,7 +135,7 @@ fn band_sum(power: &[f32], (lo, hi): (usize, usize)) -> f32 {
 }
 
 fn db(ms: f32) -> f32 {
-    crate::fastmath::db10(ms.max(MS_FLOOR))
+    crate::fastmath::db10(fmax(ms, MS_FLOOR))
 }
 
 impl CueExtractor {
@@ -188,14 +189,9 @@ impl CueExtractor {
         let n = (hi - lo + 1) as f32;
         let level = db(s / n);
         // Floor: minimum of the smoothed level over the last 2 s (sub-window minima).
-        self.current_min = self.current_min.min(level);
+        self.current_min = fmin(self.current_min, level);
         self.in_sub += 1;
-        let floor = self
-            .sub_min
-            .iter()
-            .copied()
-            .fold(self.current_min, f32::min)
-            + FLOOR_BIAS_DB;
+        let floor = self.sub_min.iter().copied().fold(self.current_min, fmin) + FLOOR_BIAS_DB;
         if self.in_sub == FLOOR_SUB {
             self.sub_min[self.sub_index] = self.current_min;
             self.sub_index = (self.sub_index + 1) % FLOOR_SUBS;
@@ -205,7 +201,7 @@ impl CueExtractor {
         // Modulation cues over +-SPAN frames with levels clamped at the floor.
         let lo = k.saturating_sub(SPAN);
         let hi = (k + SPAN).min(last);
-        let clamp = |t: usize| self.ring[t & RING_MASK].level.max(floor);
+        let clamp = |t: usize| fmax(self.ring[t & RING_MASK].level, floor);
         let (mut drop, mut rise) = (0.0f32, 0.0f32);
         let (mut sum, mut sum2) = (0.0f32, 0.0f32);
         for t in lo..=hi {
@@ -214,16 +210,16 @@ impl CueExtractor {
             sum2 += v * v;
             if t >= lo + 2 {
                 let d = clamp(t - 2) - v;
-                drop = drop.max(d);
-                rise = rise.max(-d);
+                drop = fmax(drop, d);
+                rise = fmax(rise, -d);
             }
         }
         let m = (hi - lo + 1) as f32;
         let mean = sum / m;
-        let depth = (sum2 / m - mean * mean).max(0.0).sqrt();
+        let depth = fmax(sum2 / m - mean * mean, 0.0).sqrt();
         FrameCues {
             level,
-            snr: (level - floor).max(0.0),
+            snr: fmax(level - floor, 0.0),
             drop,
             rise,
             depth,

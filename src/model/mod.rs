@@ -1,4 +1,4 @@
-//! The temporal speech model: log-mel frames -> two convolutions -> a GRU -> per 10 ms
+//! The temporal speech model: mel frames (as band levels in dB) -> two convolutions -> a GRU -> per 10 ms
 //! frame, three logits: **speech** (anyone speaking), **background given speech** and
 //! **overlap** (foreground and background at once).
 //!
@@ -12,8 +12,9 @@
 //!
 //! Trained by tools/train/ (its README has the data, the losses and the figures); the
 //! weights are compiled in as int8 with one f32 scale per output row (`weights.i8`,
-//! written with `weights.rs` by tools/train/export.py) and dequantised once per process.
-//! [`TemporalModel`] is the streaming forward pass: push log-mel rows, receive each frame's logits
+//! written with `weights.rs` by tools/train/export.py) and multiplied as integers
+//! ([`Int8Affine`]: each layer's input rounded to int16, exact sums).
+//! [`TemporalModel`] is the streaming forward pass: push mel power rows, receive each frame's logits
 //! `LOOKAHEAD_FRAMES` frames later, and [`TemporalModel::finish`] flushes the rest. It
 //! gives the same logits as the PyTorch model on a whole clip (zero padding at both ends),
 //! within the fast activations' error (`tests.rs`: largest logit difference 2.7e-3 on a real clip).
@@ -27,8 +28,10 @@ mod weights;
 
 use std::sync::OnceLock;
 
-use crate::nn::{affine, Gru, GruScratch};
-pub use inputs::{InputNormaliser, N_INPUTS, N_MELS};
+use crate::nn::{Gru, GruScratch, Int8Affine};
+#[cfg(test)]
+use inputs::N_MELS;
+pub use inputs::{InputNormaliser, N_INPUTS};
 #[cfg(feature = "dev")]
 pub use weights::MODEL_VERSION;
 use weights::{CHANNELS, DELAY, HIDDEN};
@@ -45,37 +48,40 @@ const K2: usize = 3;
 #[cfg(any(test, feature = "dev"))]
 pub const LOOKAHEAD_FRAMES: usize = 2 + 2 + 2 * DELAY + 1;
 
-/// The weights in f32, convolution kernels reordered to `(out, tap, in)` so that a step is
-/// one dot product over a contiguous window.
+/// The layers, convolution kernels reordered to `(out, tap, in)` so that a step is one dot
+/// product over a contiguous window.
 #[derive(Debug)]
 struct Weights {
-    conv1: Vec<f32>,
-    conv1_bias: Vec<f32>,
-    conv2: Vec<f32>,
-    conv2_bias: Vec<f32>,
+    conv1: Int8Affine,
+    conv2: Int8Affine,
     gru: Gru,
-    head: Vec<f32>,
-    head_bias: Vec<f32>,
+    head: Int8Affine,
 }
 
-/// The tensors of `weights.i8` in file order, dequantised to f32: per tensor, one
+/// The tensors of `weights.i8` in file order, as `(scales, values)`: per tensor, one
 /// little-endian f32 scale per row, then the int8 values row by row (shapes in
 /// `TENSOR_SHAPES`); a weight is its value times its row's scale.
-fn tensors() -> impl Iterator<Item = Vec<f32>> {
+fn tensors() -> impl Iterator<Item = (Vec<f32>, &'static [i8])> {
     let mut at = 0;
     weights::TENSOR_SHAPES.iter().map(move |&(rows, columns)| {
-        let (scales, values) = weights::WEIGHTS_I8[at..].split_at(4 * rows);
+        let (scales, rest) = weights::WEIGHTS_I8[at..].split_at(4 * rows);
         at += rows * (4 + columns);
-        scales
+        let scales = scales
             .chunks_exact(4)
-            .zip(values.chunks_exact(columns))
-            .flat_map(|(s, row)| {
-                let scale = f32::from_le_bytes([s[0], s[1], s[2], s[3]]);
-                row.iter()
-                    .map(move |&q| f32::from(i8::from_le_bytes([q])) * scale)
-            })
-            .collect()
+            .map(|s| f32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+            .collect();
+        let values = &rest[..rows * columns];
+        // SAFETY: i8 and u8 have the same size and alignment, and every bit pattern is a
+        // valid i8.
+        let values =
+            unsafe { std::slice::from_raw_parts(values.as_ptr().cast::<i8>(), values.len()) };
+        (scales, values)
     })
+}
+
+/// A bias tensor (one row) in f32.
+fn dequantised((scales, values): (Vec<f32>, &[i8])) -> Vec<f32> {
+    values.iter().map(|&q| f32::from(q) * scales[0]).collect()
 }
 
 fn weights() -> &'static Weights {
@@ -89,26 +95,35 @@ fn weights() -> &'static Weights {
         let (c1, c1b, c2, c2b) = (next(), next(), next(), next());
         let (w_ih, w_hh, b_ih, b_hh) = (next(), next(), next(), next());
         let (head, head_bias) = (next(), next());
+        let conv = |(scales, values): (Vec<f32>, &[i8]), bias, n_in, taps| {
+            let values = taps_inner(values, scales.len(), n_in, taps);
+            Int8Affine::new(&values, scales, dequantised(bias))
+        };
+        let layer = |(scales, values): (Vec<f32>, &[i8]), bias| {
+            Int8Affine::new(values, scales, dequantised(bias))
+        };
         Weights {
-            conv1: taps_inner(&c1, CHANNELS, N_INPUTS, K1),
-            conv1_bias: c1b,
-            conv2: taps_inner(&c2, CHANNELS, CHANNELS, K2),
-            conv2_bias: c2b,
+            conv1: conv(c1, c1b, N_INPUTS, K1),
+            conv2: conv(c2, c2b, CHANNELS, K2),
             gru: Gru {
-                w_ih,
-                w_hh,
-                b_ih,
-                b_hh,
+                input: layer(w_ih, b_ih),
+                hidden: layer(w_hh, b_hh),
             },
-            head,
-            head_bias,
+            head: layer(head, head_bias),
         }
     })
 }
 
+/// `max(x, 0)` as a compare-and-select (`fastmath::fmax`): `f32::max`, with its NaN rule, is a
+/// libm call per element in wasm.
+#[inline(always)]
+fn relu(x: f32) -> f32 {
+    crate::fastmath::fmax(x, 0.0)
+}
+
 /// PyTorch's Conv1d weight `(out, in, tap)` -> `(out, tap, in)`.
-fn taps_inner(w: &[f32], n_out: usize, n_in: usize, taps: usize) -> Vec<f32> {
-    let mut r = vec![0.0; w.len()];
+fn taps_inner(w: &[i8], n_out: usize, n_in: usize, taps: usize) -> Vec<i8> {
+    let mut r = vec![0; w.len()];
     for o in 0..n_out {
         for i in 0..n_in {
             for k in 0..taps {
@@ -119,7 +134,7 @@ fn taps_inner(w: &[f32], n_out: usize, n_in: usize, taps: usize) -> Vec<f32> {
     r
 }
 
-/// The streaming forward pass. Push log-mel rows in frame order; each frame's logits come
+/// The streaming forward pass. Push mel power rows in frame order; each frame's logits come
 /// out, in order, once the frames the model looks ahead to have arrived. One struct per
 /// stream: after [`TemporalModel::finish`], make a new one.
 #[derive(Debug, Clone)]
@@ -137,6 +152,8 @@ pub struct TemporalModel {
     hidden: Vec<f32>,
     gru_steps: usize,
     scratch: GruScratch,
+    /// The quantised input of the convolutions and the head.
+    quantised: Vec<i16>,
     head_out: [f32; 2 * N_OUTPUTS],
     /// Real frames pushed.
     frames_in: usize,
@@ -163,20 +180,17 @@ impl TemporalModel {
             hidden: vec![0.0; HIDDEN],
             gru_steps: 0,
             scratch: w.gru.scratch(),
+            quantised: vec![0; K1 * N_INPUTS],
             head_out: [0.0; 2 * N_OUTPUTS],
             frames_in: 0,
         }
     }
 
-    /// Pushes one frame's log-mel band levels (dB); `out` receives every frame whose logits
-    /// are now known, as `(frame index, logits)`.
-    pub fn push(
-        &mut self,
-        log_mel_db: &[f32; N_MELS],
-        out: &mut impl FnMut(usize, &[f32; N_OUTPUTS]),
-    ) {
+    /// Pushes one frame's 64 mel band powers (the VAD front end's); `out` receives every
+    /// frame whose logits are now known, as `(frame index, logits)`.
+    pub fn push(&mut self, mel_power: &[f32], out: &mut impl FnMut(usize, &[f32; N_OUTPUTS])) {
         let mut row = [0.0f32; N_INPUTS];
-        self.normaliser.push(log_mel_db, &mut row);
+        self.normaliser.push(mel_power, &mut row);
         self.frames_in += 1;
         self.shift_in(&row, out);
     }
@@ -217,8 +231,8 @@ impl TemporalModel {
         let w = self.w;
         self.conv1_window.copy_within(CHANNELS.., 0);
         let last = &mut self.conv1_window[(K2 - 1) * CHANNELS..];
-        affine(&w.conv1, &w.conv1_bias, &self.window, last);
-        last.iter_mut().for_each(|v| *v = v.max(0.0));
+        w.conv1.apply(&self.window, &mut self.quantised, last);
+        last.iter_mut().for_each(|v| *v = relu(*v));
         self.conv1_steps += 1;
         // Convolution 2's step j needs convolution 1's step j + 1 (its step 0 sees the zero
         // padding before the stream, already in the window).
@@ -229,13 +243,9 @@ impl TemporalModel {
 
     fn conv2_and_gru(&mut self, out: &mut impl FnMut(usize, &[f32; N_OUTPUTS])) {
         let w = self.w;
-        affine(
-            &w.conv2,
-            &w.conv2_bias,
-            &self.conv1_window,
-            &mut self.conv2_out,
-        );
-        self.conv2_out.iter_mut().for_each(|v| *v = v.max(0.0));
+        w.conv2
+            .apply(&self.conv1_window, &mut self.quantised, &mut self.conv2_out);
+        self.conv2_out.iter_mut().for_each(|v| *v = relu(*v));
         self.gru_and_head(out);
     }
 
@@ -247,7 +257,8 @@ impl TemporalModel {
         if self.gru_steps <= DELAY {
             return;
         }
-        affine(&w.head, &w.head_bias, &self.hidden, &mut self.head_out);
+        w.head
+            .apply(&self.hidden, &mut self.quantised, &mut self.head_out);
         let step = self.gru_steps - 1 - DELAY;
         for half in 0..2 {
             let frame = 2 * step + half;

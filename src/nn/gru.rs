@@ -9,30 +9,28 @@
 //! ```
 //!
 //! The gates use [`fast_tanh`] (and `sigmoid(x) = (1 + tanh(x / 2)) / 2`), so the recurrence
-//! costs no libm call and gives the same bits natively and in wasm.
+//! costs no libm call and gives the same bits natively and in wasm; the two projections are
+//! int8 layers ([`Int8Affine`]).
 
-use super::dense::affine;
 use super::fast_tanh;
+use super::int8::Int8Affine;
 
 /// A GRU layer's weights in PyTorch's layout (gate rows ordered r, z, n).
 #[derive(Debug, Clone)]
 pub struct Gru {
-    /// `weight_ih_l0`: `3 hidden x input`, row-major.
-    pub w_ih: Vec<f32>,
-    /// `weight_hh_l0`: `3 hidden x hidden`.
-    pub w_hh: Vec<f32>,
-    /// `bias_ih_l0`: `3 hidden`.
-    pub b_ih: Vec<f32>,
-    /// `bias_hh_l0`: `3 hidden`.
-    pub b_hh: Vec<f32>,
+    /// `weight_ih_l0` (`3 hidden x input`) with `bias_ih_l0`.
+    pub input: Int8Affine,
+    /// `weight_hh_l0` (`3 hidden x hidden`) with `bias_hh_l0`.
+    pub hidden: Int8Affine,
 }
 
-/// Scratch of [`Gru::step`]: the input and hidden projections, kept to avoid an allocation
-/// per step.
+/// Scratch of [`Gru::step`]: the input and hidden projections and the quantised vector,
+/// kept to avoid an allocation per step.
 #[derive(Debug, Clone)]
 pub struct GruScratch {
     gi: Vec<f32>,
     gh: Vec<f32>,
+    q: Vec<i16>,
 }
 
 #[inline(always)]
@@ -43,22 +41,23 @@ fn fast_sigmoid(x: f32) -> f32 {
 impl Gru {
     /// Units of the hidden state.
     pub fn hidden(&self) -> usize {
-        self.b_ih.len() / 3
+        self.input.outputs() / 3
     }
 
     /// Scratch buffers for [`Gru::step`].
     pub fn scratch(&self) -> GruScratch {
         GruScratch {
-            gi: vec![0.0; self.b_ih.len()],
-            gh: vec![0.0; self.b_hh.len()],
+            gi: vec![0.0; self.input.outputs()],
+            gh: vec![0.0; self.hidden.outputs()],
+            q: vec![0; self.input.inputs().max(self.hidden.inputs())],
         }
     }
 
     /// Advances the hidden state `h` by one input vector `x`.
     pub fn step(&self, x: &[f32], h: &mut [f32], s: &mut GruScratch) {
         let n_h = self.hidden();
-        affine(&self.w_ih, &self.b_ih, x, &mut s.gi);
-        affine(&self.w_hh, &self.b_hh, h, &mut s.gh);
+        self.input.apply(x, &mut s.q, &mut s.gi);
+        self.hidden.apply(h, &mut s.q, &mut s.gh);
         for (k, hk) in h.iter_mut().enumerate().take(n_h) {
             let r = fast_sigmoid(s.gi[k] + s.gh[k]);
             let z = fast_sigmoid(s.gi[n_h + k] + s.gh[n_h + k]);
@@ -71,15 +70,23 @@ impl Gru {
 #[cfg(test)]
 mod tests {
     use super::Gru;
+    use crate::nn::Int8Affine;
 
     #[test]
     fn one_unit_matches_the_equations() {
-        // input 1, hidden 1: rows r, z, n.
+        // input 1, hidden 1: rows r, z, n; weights 0.5, -1, 2 and 1, 0.5, -0.5 as int8
+        // values times their rows' scales.
         let g = Gru {
-            w_ih: vec![0.5, -1.0, 2.0],
-            w_hh: vec![1.0, 0.5, -0.5],
-            b_ih: vec![0.1, 0.2, 0.3],
-            b_hh: vec![-0.1, 0.0, 0.2],
+            input: Int8Affine::new(
+                &[127, -127, 127],
+                vec![0.5 / 127.0, 1.0 / 127.0, 2.0 / 127.0],
+                vec![0.1, 0.2, 0.3],
+            ),
+            hidden: Int8Affine::new(
+                &[127, 127, -127],
+                vec![1.0 / 127.0, 0.5 / 127.0, 0.5 / 127.0],
+                vec![-0.1, 0.0, 0.2],
+            ),
         };
         let (x, h0) = (0.8f32, 0.3f32);
         let sig = |v: f32| 1.0 / (1.0 + (-v).exp());

@@ -5,7 +5,7 @@
 //! foreground/background analyser both own one, so that their speech segments agree to the
 //! frame; what each does with a frame besides is its [`SpeechSink`].
 
-use super::front_end::{log_mel_row, FrameSink, FrontEnd, N_MELS};
+use super::front_end::{FrameSink, FrontEnd};
 use super::segmenter::Segmenter;
 use super::{VadConfig, FRAME_SECONDS};
 use crate::error::{Error, Result};
@@ -29,16 +29,14 @@ pub struct SpeechChain {
     sample_rate_hz: f64,
     front: FrontEnd,
     model: TemporalModel,
-    log_mel: [f32; N_MELS],
     segmenter: Segmenter,
     finished: bool,
 }
 
-/// The chain's per-frame link: runs the model on a frame's log-mel row and feeds every frame
+/// The chain's per-frame link: runs the model on a frame's mel powers and feeds every frame
 /// it answers to the segmenter and the sink.
 struct Link<'a, S> {
     model: &'a mut TemporalModel,
-    log_mel: &'a mut [f32; N_MELS],
     segmenter: &'a mut Segmenter,
     sink: &'a mut S,
 }
@@ -56,10 +54,8 @@ impl<S: SpeechSink> FrameSink for Link<'_, S> {
     }
 
     fn mel_frame(&mut self, mel: &[f32]) {
-        log_mel_row(mel, self.log_mel);
         let (segmenter, sink) = (&mut *self.segmenter, &mut *self.sink);
-        self.model
-            .push(self.log_mel, &mut |_, z| emit(segmenter, sink, z));
+        self.model.push(mel, &mut |_, z| emit(segmenter, sink, z));
     }
 }
 
@@ -74,7 +70,6 @@ impl SpeechChain {
             sample_rate_hz,
             front: FrontEnd::new(sample_rate_hz)?,
             model: TemporalModel::new(),
-            log_mel: [0.0; N_MELS],
             segmenter: Segmenter::new(config, FRAME_SECONDS),
             finished: false,
         })
@@ -112,7 +107,6 @@ impl SpeechChain {
         }
         let mut link = Link {
             model: &mut self.model,
-            log_mel: &mut self.log_mel,
             segmenter: &mut self.segmenter,
             sink,
         };
@@ -131,7 +125,6 @@ impl SpeechChain {
         self.finished = true;
         let mut link = Link {
             model: &mut self.model,
-            log_mel: &mut self.log_mel,
             segmenter: &mut self.segmenter,
             sink: &mut *sink,
         };

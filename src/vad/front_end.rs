@@ -19,13 +19,20 @@ pub const N_BINS: usize = 257;
 /// Floor of band powers before the log (-200 dB: far below any real signal at any gain).
 const POWER_FLOOR: f32 = 1e-20;
 
+/// One mel band's power floored at -200 dB, as [`band_level_db`] takes it.
+#[inline(always)]
+pub fn band_power(power: f32) -> f32 {
+    crate::fastmath::fmax(power, POWER_FLOOR)
+}
+
 /// The level of one mel band, dB: the temporal model's input (and `bystander log-mel`'s).
 #[inline]
 pub fn band_level_db(power: f32) -> f32 {
-    crate::fastmath::db10(crate::fastmath::fmax(power, POWER_FLOOR))
+    crate::fastmath::db10(band_power(power))
 }
 
 /// One mel frame's band levels, dB ([`band_level_db`] per band), into `out`.
+#[cfg(feature = "dev")]
 #[inline]
 pub fn log_mel_row(mel: &[f32], out: &mut [f32; N_MELS]) {
     for (l, &p) in out.iter_mut().zip(mel) {
@@ -111,7 +118,7 @@ impl FrontEnd {
     ///
     /// # Errors
     /// [`Error::InvalidState`] after `finish`.
-    #[cfg(any(test, feature = "dev"))]
+    #[cfg(feature = "dev")]
     pub fn push_log_mel(
         &mut self,
         samples: &[f32],
@@ -124,7 +131,7 @@ impl FrontEnd {
     ///
     /// # Errors
     /// [`Error::InvalidState`] when called twice.
-    #[cfg(any(test, feature = "dev"))]
+    #[cfg(feature = "dev")]
     pub fn finish_log_mel(&mut self, sink: impl FnMut(&[f32; N_MELS])) -> Result<()> {
         self.finish_to(&mut LogMelOnly(sink, [0.0; N_MELS]))
     }
@@ -185,10 +192,10 @@ pub trait FrameSink {
     fn mel_frame(&mut self, mel: &[f32]);
 }
 
-#[cfg(any(test, feature = "dev"))]
+#[cfg(feature = "dev")]
 struct LogMelOnly<F>(F, [f32; N_MELS]);
 
-#[cfg(any(test, feature = "dev"))]
+#[cfg(feature = "dev")]
 impl<F: FnMut(&[f32; N_MELS])> FrameSink for LogMelOnly<F> {
     fn mel_frame(&mut self, mel: &[f32]) {
         log_mel_row(mel, &mut self.1);

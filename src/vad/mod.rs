@@ -21,9 +21,12 @@ pub mod segmenter;
 pub use chain::{SpeechChain, SpeechSink};
 pub use config::VadConfig;
 pub use detector::{detect_speech, VoiceActivity, VoiceActivityDetector};
+#[cfg(test)]
+pub(crate) use front_end::FrameSink;
 #[cfg(any(test, feature = "dev"))]
 pub use front_end::FrontEnd;
 pub use front_end::N_BINS;
+pub(crate) use front_end::{band_level_db, band_power};
 #[cfg(feature = "dev")]
 pub use front_end::{front_end_config, validate_vad_rate, N_MELS};
 
