@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the wasm package into www/: pkg-simd/ (the analyser alone, built with simd128 so
 # LLVM vectorises our loops, and with rustfft's `wasm_simd` butterflies for the FFT, which
-# runs in f64 only: 277 KB gzipped against the npm package's 300 KB budget; docs/npm.md),
+# runs in f64 only: 275 KB gzipped against the npm package's 300 KB budget; docs/npm.md),
 # pkg/ (analyser and decoder, no SIMD, for engines without it) and pkg-decoder/ (the file
 # decoder alone: symphonia, loaded only when a compressed file must be decoded).
 # www/bystander-loader.js picks pkg-simd or pkg by feature test.
