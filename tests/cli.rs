@@ -8,10 +8,13 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_bystander"))
 }
 
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bystander-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+/// A scratch directory for one test, removed when it is dropped at the test's end, passed or
+/// failed (`tempfile`, so that test runs leave nothing behind in the temporary directory).
+fn scratch() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("bystander-cli-")
+        .tempdir()
+        .unwrap()
 }
 
 /// Writes 16-bit PCM WAV (the test's own tiny writer, independent of the decoder under test).
@@ -48,15 +51,16 @@ fn fixture(name: &str) -> Vec<f64> {
 
 #[test]
 fn spectrogram_npy_matches_librosa_for_a_16k_wav() {
+    let scratch = scratch();
     // The speech fixture came from a 16-bit WAV, so writing it back to 16-bit is lossless.
     let speech: Vec<f32> = fixture("speech.input.npy")
         .iter()
         .map(|&x| x as f32)
         .collect();
-    let wav = tmp("speech.wav");
+    let wav = scratch.path().join("speech.wav");
     write_wav(&wav, 16000, 1, &speech);
-    let out = tmp("speech.npy");
-    let png = tmp("speech.png");
+    let out = scratch.path().join("speech.npy");
+    let png = scratch.path().join("speech.png");
     let status = bin()
         .args([
             "spectrogram",
@@ -86,6 +90,7 @@ fn spectrogram_npy_matches_librosa_for_a_16k_wav() {
 
 #[test]
 fn stereo_44k_is_downmixed_and_resampled() {
+    let scratch = scratch();
     let rate = 44100;
     let frames = rate as usize; // 1 s
     let mut interleaved = Vec::with_capacity(2 * frames);
@@ -93,9 +98,9 @@ fn stereo_44k_is_downmixed_and_resampled() {
         let s = (2.0 * std::f32::consts::PI * 1000.0 * n as f32 / rate as f32).sin() * 0.5;
         interleaved.extend_from_slice(&[s, s]);
     }
-    let wav = tmp("stereo.wav");
+    let wav = scratch.path().join("stereo.wav");
     write_wav(&wav, rate, 2, &interleaved);
-    let out = tmp("stereo.npy");
+    let out = scratch.path().join("stereo.npy");
     let status = bin()
         .args(["spectrogram", wav.to_str().unwrap(), "--output", "linear"])
         .args(["--out", out.to_str().unwrap()])
@@ -112,9 +117,10 @@ fn stereo_44k_is_downmixed_and_resampled() {
 
 #[test]
 fn bad_input_and_usage_errors() {
-    let text = tmp("notes.txt");
+    let scratch = scratch();
+    let text = scratch.path().join("notes.txt");
     std::fs::write(&text, "not audio").unwrap();
-    let out = tmp("x.npy");
+    let out = scratch.path().join("x.npy");
     let o = bin()
         .args([
             "spectrogram",
@@ -152,8 +158,12 @@ fn samples_dir() -> PathBuf {
 /// `--set` takes the JS option names; the older flags are aliases of some of them.
 #[test]
 fn spectrogram_set_takes_the_js_names_and_the_flags_stay_aliases() {
+    let scratch = scratch();
     let wav = samples_dir().join("sample.wav");
-    let (flags, set) = (tmp("flags.npy"), tmp("set.npy"));
+    let (flags, set) = (
+        scratch.path().join("flags.npy"),
+        scratch.path().join("set.npy"),
+    );
     let run = |args: &[&str], out: &Path| {
         bin()
             .arg("spectrogram")
@@ -184,7 +194,7 @@ fn spectrogram_set_takes_the_js_names_and_the_flags_stay_aliases() {
         ("colormap=jet", "colormap"),
         ("winLength=2048", "winLength"),
     ] {
-        let o = run(&["--set", arg], &tmp("bad.npy"));
+        let o = run(&["--set", arg], &scratch.path().join("bad.npy"));
         assert_eq!(o.status.code(), Some(2), "{arg}");
         assert!(String::from_utf8_lossy(&o.stderr).contains(needle), "{arg}");
     }
@@ -220,7 +230,8 @@ fn vad_writes_every_format() {
 
 #[test]
 fn eval_scores_bystander_and_peers_with_one_scorer() {
-    let dir = tmp("eval");
+    let scratch = scratch();
+    let dir = scratch.path().join("eval");
     let clips = dir.join("set");
     let peer = dir.join("peer");
     std::fs::create_dir_all(&clips).unwrap();
@@ -344,7 +355,8 @@ fn analyze_writes_every_format_in_parallel() {
 
 #[test]
 fn eval_scores_foreground_and_background() {
-    let dir = tmp("eval-fgbg");
+    let scratch = scratch();
+    let dir = scratch.path().join("eval-fgbg");
     std::fs::create_dir_all(&dir).unwrap();
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fgbg");
     for name in ["two_talkers", "no_background", "background_only"] {
@@ -418,7 +430,8 @@ fn wav_bytes(tag: u16, channels: u16, data_len: u32, samples: usize) -> Vec<u8> 
 /// `bystander: <path>: <reason>`, exits 1, and still processes the good files of the run.
 #[test]
 fn bad_files_get_one_line_each_and_the_others_are_still_processed() {
-    let dir = tmp("bad-files");
+    let scratch = scratch();
+    let dir = scratch.path().join("bad-files");
     std::fs::create_dir_all(&dir).unwrap();
     let one_second = 16000 * 2;
     let good = wav_bytes(1, 1, one_second, 16000);
@@ -608,7 +621,8 @@ fn bad_files_get_one_line_each_and_the_others_are_still_processed() {
 /// line; nothing is allocated from the claimed length.
 #[test]
 fn wav_claiming_more_data_than_it_holds_is_decoded_with_a_warning() {
-    let dir = tmp("claims");
+    let scratch = scratch();
+    let dir = scratch.path().join("claims");
     std::fs::create_dir_all(&dir).unwrap();
     let huge = dir.join("claims_4gb.wav");
     // 0xFFFFFFF0 bytes claimed (37 hours at 16 kHz), 4096 bytes (0.128 s) present.
@@ -673,10 +687,11 @@ fn analyze_json_is_the_pretty_printed_report() {
 /// A folder of short generated clips (the speech fixture at a different gain after a
 /// different silence each) for the batch tests: 18 `clip_NN.wav`, a same-named `nested/clip_00.wav`,
 /// a `nested/bad.wav` that is not audio and a `notes.txt` the folder search leaves out.
-/// Returns the folder and its 20 audio paths as the search finds them.
-fn batch_folder(name: &str) -> (PathBuf, Vec<PathBuf>) {
-    let dir = tmp(name);
-    let _ = std::fs::remove_dir_all(&dir);
+/// Returns the scratch directory (the folder goes with it), the folder and its 20 audio paths
+/// as the search finds them.
+fn batch_folder(name: &str) -> (tempfile::TempDir, PathBuf, Vec<PathBuf>) {
+    let scratch = scratch();
+    let dir = scratch.path().join(name);
     std::fs::create_dir_all(dir.join("nested")).unwrap();
     let speech = fixture("speech.input.npy");
     let clip = |i: usize| -> Vec<f32> {
@@ -698,7 +713,7 @@ fn batch_folder(name: &str) -> (PathBuf, Vec<PathBuf>) {
     std::fs::write(&bad, b"not audio\n").unwrap();
     files.push(bad);
     std::fs::write(dir.join("notes.txt"), b"not searched\n").unwrap();
-    (dir, files)
+    (scratch, dir, files)
 }
 
 /// The lines of a JSONL output by their `file`, each file once.
@@ -714,7 +729,7 @@ fn lines_by_file(jsonl: &str) -> std::collections::BTreeMap<String, serde_json::
 
 #[test]
 fn analyze_jsonl_writes_one_line_per_file_of_a_folder() {
-    let (dir, files) = batch_folder("batch-jsonl");
+    let (_scratch, dir, files) = batch_folder("batch-jsonl");
     let o = bin()
         .args(["analyze", "--format", "jsonl", "--no-frames", "--jobs", "2"])
         .arg(&dir)
@@ -841,7 +856,7 @@ fn analyze_jsonl_writes_one_line_per_file_of_a_folder() {
 
 #[test]
 fn analyze_out_dir_mirrors_the_folders_and_resumes() {
-    let (dir, files) = batch_folder("batch-out-dir");
+    let (_scratch, dir, files) = batch_folder("batch-out-dir");
     let out = dir.with_extension("out");
     let _ = std::fs::remove_dir_all(&out);
     let run = |extra: &[&str]| {
@@ -882,7 +897,7 @@ fn analyze_out_dir_mirrors_the_folders_and_resumes() {
 /// with every file once, as an uninterrupted run writes them.
 #[test]
 fn analyze_jsonl_resumes_an_interrupted_run() {
-    let (dir, files) = batch_folder("batch-resume");
+    let (_scratch, dir, files) = batch_folder("batch-resume");
     let list = dir.with_extension("list");
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     std::fs::write(&list, names.join("\n") + "\n").unwrap();
@@ -930,7 +945,8 @@ fn analyze_jsonl_resumes_an_interrupted_run() {
 #[cfg(feature = "dev")]
 #[test]
 fn log_mel_has_one_row_per_whole_label_frame() {
-    let dir = std::env::temp_dir().join(format!("bystander-log-mel-{}", std::process::id()));
+    let scratch = scratch();
+    let dir = scratch.path();
     let input = dir.join("in");
     let out = dir.join("out");
     std::fs::create_dir_all(input.join("sub")).unwrap();
@@ -968,5 +984,4 @@ fn log_mel_has_one_row_per_whole_label_frame() {
         let loudest = array.data.iter().cloned().fold(f64::MIN, f64::max);
         assert!(loudest > -60.0, "{name}: {loudest}");
     }
-    std::fs::remove_dir_all(&dir).ok();
 }

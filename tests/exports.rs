@@ -11,11 +11,13 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_bystander"))
 }
 
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bystander-exports-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A scratch directory for one test, removed when it is dropped at the test's end, passed or
+/// failed (`tempfile`, so that test runs leave nothing behind in the temporary directory).
+fn tmp(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("bystander-exports-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn fixtures() -> PathBuf {
@@ -56,7 +58,8 @@ fn reports() -> Vec<Value> {
 
 #[test]
 fn rttm_has_a_background_line_under_each_overlap_and_the_uem_covers_each_file() {
-    let dir = tmp("rttm");
+    let scratch = tmp("rttm");
+    let dir = scratch.path().to_path_buf();
     let uem = dir.join("all.uem");
     let mut args = os(&["analyze", "--format", "rttm", "--uem"]);
     args.push(uem.clone().into_os_string());
@@ -110,7 +113,8 @@ fn rttm_has_a_background_line_under_each_overlap_and_the_uem_covers_each_file() 
 
 #[test]
 fn label_studio_tasks_carry_the_predictions_and_match_the_shipped_config() {
-    let dir = tmp("labelstudio");
+    let scratch = tmp("labelstudio");
+    let dir = scratch.path().to_path_buf();
     let root = fixtures();
     let prefix = "https://audio.example/set1/";
     let mut args = os(&[
@@ -195,7 +199,8 @@ fn label_studio_tasks_carry_the_predictions_and_match_the_shipped_config() {
 
 #[test]
 fn frames_npy_holds_the_reports_probabilities() {
-    let dir = tmp("frames");
+    let scratch = tmp("frames");
+    let dir = scratch.path().to_path_buf();
     let root = fixtures();
     let frames = dir.join("frames");
     let mut args = os(&["analyze", "--format", "jsonl", "--no-frames", "--root"]);
@@ -257,7 +262,8 @@ fn frames_npy_holds_the_reports_probabilities() {
 
 #[test]
 fn eval_takes_one_combined_rttm_and_uem_and_scores_as_per_clip_files_do() {
-    let dir = tmp("eval");
+    let scratch = tmp("eval");
+    let dir = scratch.path().to_path_buf();
     let per_clip = dir.join("per-clip");
     let audio = dir.join("audio");
     std::fs::create_dir_all(&per_clip).unwrap();

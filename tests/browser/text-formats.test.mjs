@@ -25,9 +25,11 @@ const WRITERS = {
   labelstudio: (report, file, modelVersion) => toLabelStudio(report.segments, { audio: path.basename(file), duration: report.duration, modelVersion }),
 };
 
-test('the JS text writers are byte-identical to the CLI\'s on the same report (RTTM, WebVTT, Audacity, TextGrid, Label Studio)', async () => {
+test('the JS text writers are byte-identical to the CLI\'s on the same report (RTTM, WebVTT, Audacity, TextGrid, Label Studio)', async (t) => {
   assert.ok(CLIPS.length >= 5, `${CLIPS.length} fixture clips`);
-  const spaced = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bystander-formats-')), 'two talkers (take 2).wav');
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bystander-formats-'));
+  t.after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  const spaced = path.join(scratch, 'two talkers (take 2).wav');
   fs.copyFileSync(path.join(DIR, 'two_talkers.wav'), spaced);
   const cli = await cliBinary();
   // Run where the file is, so that Label Studio's `data.audio` (the path relative to the
