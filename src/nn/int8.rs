@@ -15,8 +15,9 @@
 /// The largest input magnitude after quantisation.
 const INPUT_MAX: f32 = 32767.0;
 
-/// Inputs per row for which an `i32` cannot overflow: `127 * 32767 * n <= i32::MAX`.
-pub const MAX_INPUTS: usize = (i32::MAX as usize) / (127 * 32767);
+/// Inputs per row for which an `i32` cannot overflow, whatever the int8 values:
+/// `128 * 32767 * n <= i32::MAX` (the exported weights stay within +-127).
+pub const MAX_INPUTS: usize = (i32::MAX as usize) / (128 * 32767);
 
 /// `out[o] = bias[o] + scale[o] * sum(q[o][i] * x[i])` for int8 weights `q`, row-major.
 #[derive(Debug, Clone)]
@@ -366,12 +367,16 @@ mod tests {
 
     #[test]
     fn the_largest_sum_does_not_overflow() {
+        // The most negative int8 value times the largest input, in every row position; the
+        // wasm build sums four rows at once, so four rows.
         let n = MAX_INPUTS;
-        let layer = Int8Affine::new(&vec![-127; n], vec![1.0], vec![0.0]);
-        let x = vec![-1.0f32; n];
-        let mut out = [0.0];
+        let layer = Int8Affine::new(&vec![-128; 4 * n], vec![1.0; 4], vec![0.0; 4]);
+        let x = vec![1.0f32; n];
+        let mut out = [0.0; 4];
         layer.apply(&x, &mut vec![0; n], &mut out);
-        let want = 127.0 * n as f64;
-        assert!(((out[0] as f64) - want).abs() < 1e-6 * want, "{}", out[0]);
+        let want = -128.0 * n as f64;
+        for y in out {
+            assert!(((y as f64) - want).abs() < 1e-6 * want.abs(), "{y}");
+        }
     }
 }
