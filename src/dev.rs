@@ -3,7 +3,7 @@
 //! follow the models.
 //!
 //! [`TemporalModel`] is the streaming forward pass of the temporal model of `tools/train/`
-//! (log-mel frames -> speech, background and overlap logits), checked against PyTorch; the
+//! (mel power frames -> speech, background and overlap logits), checked against PyTorch; the
 //! speech chain runs it.
 //!
 //! Besides the items below, `dev` adds [`Analyzer::keep_all_frames`] and

@@ -38,7 +38,7 @@ pub fn db10(x: f32) -> f32 {
 
 /// The power of a level in decibels, `10^(db / 10)`, in `f64`: written as
 /// `exp(db ln(10) / 10)`, the same value to an ulp, because in wasm both are software and
-/// `pow` costs more (38 calls a frame in the model's inputs).
+/// `pow` costs more (the labeller's active level: one call per frame of a segment).
 #[inline(always)]
 pub fn power_from_db(db: f64) -> f64 {
     (db * (std::f64::consts::LN_10 / 10.0)).exp()

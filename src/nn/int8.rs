@@ -160,17 +160,20 @@ fn round_scaled(x: &[f32], inv: f32, q: &mut [i16]) {
     }
 }
 
-/// `sum(a[i] * b[i])`, exact (see [`MAX_INPUTS`]).
-#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+/// `sum(a[i] * b[i])` over the common length, exact (see [`MAX_INPUTS`]): the whole dot
+/// product natively (where LLVM vectorises it), the tails after the SIMD chunks in wasm.
 #[inline]
-fn dot(a: &[i16], b: &[i16]) -> i32 {
+fn dot_scalar(a: &[i16], b: &[i16]) -> i32 {
     a.iter()
         .zip(b)
         .map(|(&x, &y)| i32::from(x) * i32::from(y))
         .sum()
 }
 
-/// [`dot`] of four consecutive rows (`rows` holds them, `x.len()` each) with `x`.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+use self::dot_scalar as dot;
+
+/// [`dot_scalar`] of four consecutive rows (`rows` holds them, `x.len()` each) with `x`.
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline]
 fn dot4(rows: &[i16], x: &[i16]) -> [i32; 4] {
@@ -216,13 +219,7 @@ fn dot4(rows: &[i16], x: &[i16]) -> [i32; 4] {
         i32x4_shuffle::<0, 1, 4, 5>(p01, p23),
         i32x4_shuffle::<2, 3, 6, 7>(p01, p23),
     );
-    let tail = |r: &[i16]| -> i32 {
-        r[8 * chunks..]
-            .iter()
-            .zip(&x[8 * chunks..])
-            .map(|(&a, &b)| i32::from(a) * i32::from(b))
-            .sum()
-    };
+    let tail = |r: &[i16]| dot_scalar(&r[8 * chunks..], &x[8 * chunks..]);
     [
         i32x4_extract_lane::<0>(sums) + tail(r0),
         i32x4_extract_lane::<1>(sums) + tail(r1),
@@ -243,12 +240,7 @@ fn dot(a: &[i16], b: &[i16]) -> i32 {
     let (a, b) = (&a[..n], &b[..n]);
     let mut acc = i32x4_splat(0);
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: i32 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(&x, &y)| i32::from(x) * i32::from(y))
-        .sum();
+    let tail = dot_scalar(ca.remainder(), cb.remainder());
     for (x, y) in ca.zip(cb) {
         // SAFETY: each chunk holds exactly eight i16s (16 bytes); v128_load has no
         // alignment requirement.
